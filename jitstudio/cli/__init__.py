@@ -1,0 +1,33 @@
+"""The `jitstudio` command line: everything but the IDE window. JSON in, JSON out where scripts read it."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+
+from .. import __version__
+from . import _project
+
+_MODULES = [_project]
+for _name in ("_runtime", "_records", "_ai"):
+    if importlib.util.find_spec(f"{__name__}.{_name}") is not None:
+        _MODULES.append(importlib.import_module(f"{__name__}.{_name}"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jitstudio", description="Build and run event-driven low-code apps. With no command, or a folder, opens the IDE.")
+    parser.add_argument("--version", action="version", version=f"jitstudio {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in _MODULES:
+        module.register(sub)
+    return parser
+
+
+def commands() -> set[str]:
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return set(sub.choices)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,237 @@
+"""JSON documents that know where every key and value sits, and can be edited with the smallest change.
+
+The values come from the standard json module; a second pass records the text span of every member so that a
+problem can name its line and column and an edit can replace exactly one value and leave every other byte.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_WS = re.compile(r"[ \t\r\n]*")
+_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"')
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
+_LITERALS = ("true", "false", "null")
+
+
+class JsonSyntaxError(ValueError):
+    def __init__(self, message: str, line: int, col: int, offset: int):
+        super().__init__(f"{line}:{col}: {message}")
+        self.message, self.line, self.col, self.offset = message, line, col, offset
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass
+class Located:
+    value: Span
+    key: Span | None = None
+
+
+def escape_pointer_token(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def pointer_of(path) -> str:
+    return "".join("/" + escape_pointer_token(str(p)) for p in path)
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+class _Scanner:
+    def __init__(self, text: str):
+        self.text = text
+        self.spans: dict[str, Located] = {}
+
+    def ws(self, i: int) -> int:
+        return _WS.match(self.text, i).end()
+
+    def value(self, i: int, pointer: str, key: Span | None) -> int:
+        i = self.ws(i)
+        start = i
+        ch = self.text[i]
+        if ch == "{":
+            i = self.ws(i + 1)
+            if self.text[i] == "}":
+                i += 1
+            else:
+                while True:
+                    i = self.ws(i)
+                    m = _STRING.match(self.text, i)
+                    name = json.loads(m.group())
+                    key_span = Span(m.start(), m.end())
+                    i = self.ws(m.end()) + 1  # ':'
+                    i = self.ws(self.value(i, pointer + "/" + escape_pointer_token(name), key_span))
+                    if self.text[i] == "}":
+                        i += 1
+                        break
+                    i += 1  # ','
+        elif ch == "[":
+            i = self.ws(i + 1)
+            index = 0
+            if self.text[i] == "]":
+                i += 1
+            else:
+                while True:
+                    i = self.ws(self.value(i, f"{pointer}/{index}", None))
+                    index += 1
+                    if self.text[i] == "]":
+                        i += 1
+                        break
+                    i += 1
+        elif ch == '"':
+            i = _STRING.match(self.text, i).end()
+        elif ch in "-0123456789":
+            i = _NUMBER.match(self.text, i).end()
+        else:
+            i += next(len(w) for w in _LITERALS if self.text.startswith(w, i))
+        self.spans[pointer] = Located(Span(start, i), key)
+        return i
+
+
+@dataclass
+class JsonDocument:
+    """The text of one JSON file, its parsed data, and the span of every member by JSON pointer."""
+
+    text: str
+    data: Any = None
+    spans: dict[str, Located] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, text: str) -> "JsonDocument":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise JsonSyntaxError(_plain(exc.msg), exc.lineno, exc.colno, exc.pos) from None
+        scanner = _Scanner(text)
+        scanner.value(0, "", None)
+        return cls(text, data, scanner.spans)
+
+    def locate(self, pointer: str, prefer_key: bool = False) -> tuple[int, int]:
+        """Line and column of the member at pointer, or of its nearest existing parent."""
+        probe = pointer
+        while probe and probe not in self.spans:
+            probe = probe.rsplit("/", 1)[0]
+        located = self.spans.get(probe)
+        if located is None:
+            return 1, 1
+        span = located.key if (prefer_key or probe != pointer) and located.key else located.value
+        return line_col(self.text, span.start)
+
+    def get(self, pointer: str, default: Any = None) -> Any:
+        node = self.data
+        for token in _tokens(pointer):
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return default
+        return node
+
+    # -- edits: each returns a new document, leaving every byte outside the edited member as it was
+    def set(self, pointer: str, value: Any) -> "JsonDocument":
+        if pointer in self.spans:
+            span = self.spans[pointer].value
+            return self._splice(span.start, span.end, self._dump(value, span.start))
+        parent, _, key = pointer.rpartition("/")
+        key = key.replace("~1", "/").replace("~0", "~")
+        container = self.get(parent)
+        if not isinstance(container, dict):
+            raise KeyError(f"no object at {parent or '/'} to hold {key!r}")
+        return self._insert_member(parent, key, value)
+
+    def delete(self, pointer: str) -> "JsonDocument":
+        located = self.spans.get(pointer)
+        if located is None or located.key is None:
+            raise KeyError(pointer)
+        start, end = located.key.start, located.value.end
+        text = self.text
+        after = _WS.match(text, end).end()
+        if text[after] == ",":
+            end = after + 1
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", end)
+            if not text[line_start:start].strip() and line_end != -1 and not text[end:line_end].strip():
+                start, end = line_start, line_end + 1
+            else:
+                while end < len(text) and text[end] == " ":
+                    end += 1
+        else:
+            before = start - 1
+            while before >= 0 and text[before] in " \t\r\n":
+                before -= 1
+            if text[before] == ",":
+                start = before
+        return JsonDocument.parse(text[:start] + text[end:])
+
+    def _insert_member(self, parent: str, key: str, value: Any) -> "JsonDocument":
+        span = self.spans[parent].value
+        text = self.text
+        close = span.end - 1
+        members = [p for p, loc in self.spans.items() if loc.key and p.rsplit("/", 1)[0] == parent]
+        if not members:
+            inner_indent = self._indent_at(span.start) + "  "
+            newline = "\r\n" if "\r\n" in text else "\n"
+            member = f'{newline}{inner_indent}{json.dumps(key, ensure_ascii=False)}: {self._dump(value, close)}{newline}{self._indent_at(span.start)}'
+            return JsonDocument.parse(text[: span.start + 1] + member + text[close:])
+        last = max((self.spans[p] for p in members), key=lambda loc: loc.value.end)
+        first = min((self.spans[p] for p in members), key=lambda loc: loc.key.start)
+        between = text[span.start + 1 : first.key.start]
+        separator = between if "\n" in between else " "
+        insert = f",{separator}{json.dumps(key, ensure_ascii=False)}: {self._dump(value, first.key.start)}"
+        return self._splice(last.value.end, last.value.end, insert)
+
+    def _indent_at(self, offset: int) -> str:
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        line = self.text[line_start:offset]
+        return line[: len(line) - len(line.lstrip())]
+
+    def _dump(self, value: Any, offset: int) -> str:
+        if isinstance(value, (dict, list)) and value:
+            indent = self._indent_at(offset)
+            unit = _indent_unit(self.text)
+            body = json.dumps(value, ensure_ascii=False, indent=unit)
+            newline = "\r\n" if "\r\n" in self.text else "\n"
+            return body.replace("\n", newline + indent)
+        return json.dumps(value, ensure_ascii=False)
+
+    def _splice(self, start: int, end: int, replacement: str) -> "JsonDocument":
+        return JsonDocument.parse(self.text[:start] + replacement + self.text[end:])
+
+
+def _indent_unit(text: str) -> int:
+    m = re.search(r"\n( +)\S", text)
+    return len(m.group(1)) if m else 2
+
+
+def _tokens(pointer: str):
+    if not pointer:
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.lstrip("/").split("/")]
+
+
+def _plain(msg: str) -> str:
+    return {
+        "Expecting value": "expected a value (a string, number, object, list, true, false or null)",
+        "Expecting ',' delimiter": "expected ',' between members",
+        "Expecting ':' delimiter": "expected ':' after the key",
+        "Expecting property name enclosed in double quotes": "expected a key in double quotes",
+        "Extra data": "unexpected text after the end of the JSON value",
+        "Unterminated string starting at": "string is not closed",
+    }.get(msg, msg[0].lower() + msg[1:])
+
+
+def dumps_new(data: Any) -> str:
+    """The text of a new JSON file as jitstudio writes it."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

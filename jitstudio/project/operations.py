@@ -1,0 +1,279 @@
+"""Element operations the wizards and the CLI call: create, rename, delete, and switch enable or async.
+
+Every write is atomic and minimal; parameters are validated before anything touches the disk.
+"""
+from __future__ import annotations
+
+import keyword
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .elements import Element, EventElement
+from .files import TextFile, atomic_write_text
+from .jsondoc import JsonDocument, dumps_new
+from .schemas import (
+    EVENT_SPECS, AgentConfig, AgentSpec, AssistantConfig, AssistantSpec, ModelSpec, ServiceSpec, WorkflowConfig,
+    WorkflowSpec,
+)
+from .templates import INIT_INNER, STANDARD_FIELDS, inner_py, model_py, service_py
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+EVENT_KIND_TYPES = {
+    "model": "events.ModelType", "workflow": "events.WorkflowType", "normal": "events.NormalType",
+    "assistant": "events.AIAssistantType", "agent": "events.AIAgentType",
+}
+
+
+class OperationError(ValueError):
+    """A requested operation cannot be done; the message says why, and nothing was written."""
+
+
+def check_name(root: Path, family: str, name: str) -> str | None:
+    """Why `name` cannot be a new element of `family`, or None when it can."""
+    if not name:
+        return "give a name"
+    if not _IDENT.match(name):
+        return f"'{name}' is not a valid name: use letters, digits and _, not starting with a digit"
+    if keyword.iskeyword(name):
+        return f"'{name}' is a Python keyword"
+    if (Path(root) / family / name).exists():
+        return f"{family}.{name} already exists"
+    return None
+
+
+def _spec_error(exc: ValidationError) -> str:
+    parts = []
+    for e in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in e["loc"]) or "value"
+        parts.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
+    return "; ".join(parts)
+
+
+def _write_new(directory: Path, files: dict[str, str]) -> None:
+    directory.mkdir(parents=True)
+    for name, text in files.items():
+        atomic_write_text(directory / name, text, TextFile(""))
+
+
+def _validated(spec_cls, data: dict) -> None:
+    try:
+        spec_cls.model_validate(data)
+    except ValidationError as exc:
+        raise OperationError(_spec_error(exc)) from None
+
+
+def _prepare(root: Path, family: str, name: str) -> Path:
+    reason = check_name(root, family, name)
+    if reason:
+        raise OperationError(reason)
+    return Path(root) / family / name
+
+
+def create_event(root: Path, name: str, kind: str, *, title: str | None = None, inner: bool = True,
+                 func: str | None = None, async_: bool = False, **keys: Any) -> str:
+    """Create events/<name> of kind model|workflow|normal|assistant|agent; returns its fullName.
+
+    New events start switched off (`"enable": 0`), as the IDE guide says.
+    """
+    if kind not in EVENT_KIND_TYPES:
+        raise OperationError(f"event kind '{kind}' is not one of {', '.join(EVENT_KIND_TYPES)}")
+    directory = _prepare(root, "events", name)
+    event_type = EVENT_KIND_TYPES[kind]
+    data: dict[str, Any] = {"title": title or name, "type": event_type}
+    data.update({k: v for k, v in keys.items() if v is not None})
+    data["funcType"] = "Inner" if inner else "Global"
+    if not inner:
+        if not func:
+            raise OperationError("choose the service function that handles the event")
+        data["func"] = func
+    data.update({"asyncType": bool(async_), "enable": 0, "backendBundleEntry": "."})
+    _validated(EVENT_SPECS[event_type], data)
+    files = {"e.json": dumps_new(data)}
+    if inner:
+        files["inner.py"] = inner_py(kind, data["title"])
+        files["__init__.py"] = INIT_INNER
+    _write_new(directory, files)
+    return f"events.{name}"
+
+
+def create_model(root: Path, name: str, *, title: str | None = None, fields: list[dict] | None = None) -> str:
+    directory = _prepare(root, "models", name)
+    data = {"title": title or name, "type": "models.NormalType", "db": "databases.Default", "backendBundleEntry": "."}
+    _validated(ModelSpec, data)
+    own = [f for f in fields or [] if f["name"] not in {s["name"] for s in STANDARD_FIELDS}]
+    for f in own:
+        if not _IDENT.match(f.get("name", "")):
+            raise OperationError(f"field name '{f.get('name')}' is not a valid name")
+    all_fields = STANDARD_FIELDS[:1] + own + STANDARD_FIELDS[1:]
+    _write_new(directory, {
+        "e.json": dumps_new(data),
+        "model.py": model_py(name, data["title"], all_fields),
+        "__init__.py": f"from .model import {name}\n",
+    })
+    return f"models.{name}"
+
+
+def create_service(root: Path, name: str, *, title: str | None = None, functions: list[dict] | None = None,
+                   event_descs: list[dict] | None = None) -> str:
+    directory = _prepare(root, "services", name)
+    functions = functions or []
+    data = {"title": title or name, "type": "services.NormalType", "backendBundleEntry": ".",
+            "functionList": functions, "eventDescs": event_descs or []}
+    _validated(ServiceSpec, data)
+    _write_new(directory, {
+        "e.json": dumps_new(data),
+        "service.py": service_py(name, functions),
+        "__init__.py": f"from .service import {name}\n",
+    })
+    return f"services.{name}"
+
+
+def create_workflow(root: Path, name: str, *, title: str | None = None, data_model: str, approvers: list[str] | None = None) -> str:
+    directory = _prepare(root, "workflows", name)
+    data = {"title": title or name, "type": "workflows.NormalType", "dataModel": data_model,
+            "frontBundleEntry": "./config.json", "backendBundleEntry": "."}
+    config = {
+        "nodeList": [
+            {"name": "StartNode", "title": "Submit", "type": 0},
+            {"name": "Approve1", "title": "Approve", "type": 1},
+            {"name": "EndNode", "title": "End", "type": 7},
+        ],
+        "linkList": [
+            {"linkId": "l1", "from": "StartNode", "to": "Approve1"},
+            {"linkId": "l2", "from": "Approve1", "to": "EndNode"},
+        ],
+        "nodeConfig": {"Approve1": {"approvers": {"users": approvers or [], "roles": []}}},
+        "modelName": data_model,
+        "statusMaps": {"In": "In progress", "Pass": "Approved", "Refuse": "Rejected"},
+    }
+    _validated(WorkflowSpec, data)
+    _validated(WorkflowConfig, config)
+    _write_new(directory, {"e.json": dumps_new(data), "config.json": dumps_new(config)})
+    return f"workflows.{name}"
+
+
+def create_agent(root: Path, name: str, *, title: str | None = None, description: str = "",
+                 tools: list[dict] | None = None, llm_config: dict | None = None, prompt: str = "") -> str:
+    directory = _prepare(root, "aiagents", name)
+    data = {"title": title or name, "type": "aiagents.ReActType", "backendBundleEntry": ".",
+            "inputArgs": [{"name": "user_input", "title": "User input", "dataType": "Ltext"}], "outputArgs": []}
+    config = {"description": description, "llmConfig": llm_config or {"provider": "openai", "model": "gpt-4o-mini", "apiKeyEnv": "OPENAI_API_KEY"},
+              "tools": tools or [], "maxTurns": 8, "verbose": False}
+    _validated(AgentSpec, data)
+    _validated(AgentConfig, config)
+    _write_new(directory, {"e.json": dumps_new(data), "config.json": dumps_new(config),
+                           "prompt.md": prompt or f"You are {title or name}. Answer the user: {{user_input}}\n"})
+    return f"aiagents.{name}"
+
+
+def create_assistant(root: Path, name: str, *, title: str | None = None, agent: str | None = None) -> str:
+    directory = _prepare(root, "aiassistants", name)
+    data = {"title": title or name, "type": "aiassistants.NormalType", "frontBundleEntry": "./config.json",
+            "backendBundleEntry": "."}
+    nodes = {"start": {"id": "start", "type": "start", "title": "Start"}, "end": {"id": "end", "type": "end", "title": "End"}}
+    edges = [{"sourceNode": "start", "targetNode": "end"}]
+    if agent:
+        nodes["agent1"] = {"id": "agent1", "type": "aiagent", "title": "Agent", "agent": agent,
+                           "events": {"backend": False, "page": False, "arrivalOutputArgs": [], "afterRunOutputArgs": []}}
+        edges = [{"sourceNode": "start", "targetNode": "agent1", "argMapping": {"user_input": "start.userInput"}},
+                 {"sourceNode": "agent1", "targetNode": "end"}]
+    config = {"welcomeMessage": "", "prologues": [], "llmConfig": {}, "nodes": nodes, "edges": edges}
+    _validated(AssistantSpec, data)
+    _validated(AssistantConfig, config)
+    _write_new(directory, {"e.json": dumps_new(data), "config.json": dumps_new(config)})
+    return f"aiassistants.{name}"
+
+
+# -- edits of existing elements
+
+
+def set_json_value(path: Path, pointer: str, value: Any) -> bool:
+    """Set one member of a JSON file with the smallest text change; returns False when nothing changed."""
+    original = TextFile.read(path)
+    doc = JsonDocument.parse(original.text)
+    if pointer in doc.spans and doc.get(pointer) == value and type(doc.get(pointer)) is type(value):
+        return False
+    return atomic_write_text(path, doc.set(pointer, value).text, original)
+
+
+def set_enable(element: EventElement, on: bool) -> bool:
+    return set_json_value(element.ejson.path, "/enable", 1 if on else 0)
+
+
+def set_async(element: EventElement, on: bool) -> bool:
+    return set_json_value(element.ejson.path, "/asyncType", bool(on))
+
+
+@dataclass
+class RenameReport:
+    new_full_name: str
+    updated_files: list[str] = field(default_factory=list)
+    code_references: list[str] = field(default_factory=list)
+
+
+def _replace_refs(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, str):
+        if value == old or value.startswith(old + "."):
+            return new + value[len(old):]
+        return value
+    if isinstance(value, list):
+        return [_replace_refs(v, old, new) for v in value]
+    if isinstance(value, dict):
+        return {k: _replace_refs(v, old, new) for k, v in value.items()}
+    return value
+
+
+def rename_element(project, full_name: str, new_name: str) -> RenameReport:
+    """Rename an element's folder and every JSON reference to it; code that mentions it is reported."""
+    element: Element = project.get(full_name)
+    if element is None:
+        raise OperationError(f"{full_name} does not exist")
+    family = element.family
+    target = _prepare(project.root, family, new_name)
+    new_full = f"{family}.{new_name}"
+    report = RenameReport(new_full)
+    pattern = re.compile(rf"""(['"]){re.escape(full_name)}(\.[A-Za-z_]\w*)*\1""")
+    for path in sorted(project.root.rglob("*")):
+        if ".jitstudio" in path.parts or not path.is_file() or path.is_relative_to(element.directory):
+            continue
+        if path.suffix == ".json":
+            _rewrite_json_refs(path, full_name, new_full, project.root, report)
+        elif path.suffix == ".py":
+            text = TextFile.read(path).text
+            for lineno, line in enumerate(text.splitlines(), 1):
+                if pattern.search(line):
+                    report.code_references.append(f"{path.relative_to(project.root).as_posix()}:{lineno}")
+    shutil.move(str(element.directory), str(target))
+    return report
+
+
+def _rewrite_json_refs(path: Path, old: str, new: str, root: Path, report: RenameReport) -> None:
+    original = TextFile.read(path)
+    try:
+        doc = JsonDocument.parse(original.text)
+    except ValueError:
+        return
+    changed = doc
+    for pointer in sorted(doc.spans, key=lambda p: -doc.spans[p].value.start):
+        value = doc.get(pointer)
+        if isinstance(value, str):
+            replaced = _replace_refs(value, old, new)
+            if replaced != value:
+                changed = changed.set(pointer, replaced)
+    if changed is not doc and atomic_write_text(path, changed.text, original):
+        report.updated_files.append(path.relative_to(root).as_posix())
+
+
+def delete_element(project, full_name: str) -> list[str]:
+    """Delete an element's folder; returns the places that still name it (now dangling)."""
+    element = project.get(full_name)
+    if element is None:
+        raise OperationError(f"{full_name} does not exist")
+    shutil.rmtree(element.directory)
+    remaining = project.reload()
+    return [str(p) for p in remaining.problems if full_name in p.message]
