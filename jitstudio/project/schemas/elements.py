@@ -20,11 +20,18 @@ class RuntimeSettings(Spec):
     handlerTimeoutSeconds: float | None = Field(default=None, gt=0)
 
 
+class AppUser(Spec):
+    name: str
+    title: str = ""
+    roles: list[str] = []
+
+
 class AppSpec(Spec):
     name: str
     title: str = ""
     version: str = "0.1.0"
     runtime: RuntimeSettings = RuntimeSettings()
+    users: list[AppUser] = []
 
 
 class ModelSpec(ElementSpec):
@@ -67,6 +74,7 @@ class WorkflowLink(Spec):
     fromPort: str | None = None
     toPort: str | None = None
     condition: str | None = None
+    else_: bool = Field(default=False, alias="else")
 
 
 class WorkflowConfig(Spec):

@@ -156,13 +156,12 @@ class ApprovalEngine:
     def seed_users(self) -> None:
         """Users declared in app.json (`"users": [{"name", "title", "roles"}]`) are added or updated."""
         app = self.host.project.app
-        declared = (app.extra_keys().get("users") if app else None) or []
+        declared = app.users if app else []
         if not declared:
             return
         with units.write(self.host.engine) as conn:
             for user in declared:
-                if isinstance(user, dict) and user.get("name"):
-                    self.store.save_user(conn, str(user["name"]), user.get("roles") or [], str(user.get("title") or ""))
+                self.store.save_user(conn, user.name, list(user.roles), user.title)
 
     def graph(self, workflow: str) -> WorkflowGraph:
         if workflow not in self._graphs:

@@ -51,8 +51,7 @@ class WorkflowGraph:
             self.nodes[item.name] = Node(item.name, item.title or item.name, item.type, dict(config.nodeConfig.get(item.name) or {}))
         self.links: list[Link] = []
         for index, item in enumerate(config.linkList):
-            extra = item.extra_keys()
-            self.links.append(Link(str(item.linkId or f"link{index}"), item.from_, item.to, item.condition or None, bool(extra.get("else"))))
+            self.links.append(Link(str(item.linkId or f"link{index}"), item.from_, item.to, item.condition or None, item.else_))
         self._check()
 
     def _check(self) -> None:
