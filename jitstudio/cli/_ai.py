@@ -11,7 +11,6 @@ import sys
 from typing import Any, Callable
 
 from ..runtime import DatabaseUrlError, ElementNotFound, MigrationError, Runtime
-from ..runtime.ai import attach
 from ..runtime.approvals import ApprovalAborted, acting_as
 from ._runtime import to_json
 
@@ -76,7 +75,7 @@ def _run(args, action: Callable[[Runtime], None]) -> int:
 def cmd_agent(args) -> int:
     def action(rt: Runtime) -> None:
         variables = _json_object(args.vars, "--vars")
-        result = attach(rt).agent(_full("aiagents", args.agent)).run(args.input, variables)
+        result = rt.engines.agent(_full("aiagents", args.agent)).run(args.input, variables)
         if args.json:
             _print(result.to_json())
             return
@@ -90,7 +89,7 @@ def cmd_agent(args) -> int:
 def cmd_assistant(args) -> int:
     def action(rt: Runtime) -> None:
         inputs = _json_object(args.inputs, "--inputs")
-        turn = attach(rt).assistant(_full("aiassistants", args.assistant)).run(args.input, inputs, args.session)
+        turn = rt.engines.assistant(_full("aiassistants", args.assistant)).run(args.input, inputs, args.session)
         if args.json:
             _print(turn.to_json())
             return
@@ -102,7 +101,7 @@ def cmd_assistant(args) -> int:
 
 def cmd_approval(args) -> int:
     def action(rt: Runtime) -> None:
-        engine = attach(rt).approvals
+        engine = rt.engines.approvals
         if args.action == "list":
             _print(engine.pending(args.user))
         elif args.action == "show":

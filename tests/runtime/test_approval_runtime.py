@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from jitstudio.runtime import Runtime
-from jitstudio.runtime.ai import attach
 from jitstudio.runtime.approvals import ApprovalAborted, acting_as
 
 SHOP = Path(__file__).resolve().parents[2] / "resources" / "examples" / "shop"
@@ -40,7 +39,7 @@ def runtime(tmp_path):
 
 
 def test_workflow_element_api_from_service_code(runtime):
-    ai = attach(runtime)
+    ai = runtime.engines
     flow = runtime.app.getElement("workflows.RefundApproval")
     assert flow.getStartNodeId() == "start"
     assert [n["name"] for n in flow.getNextNodes("amountBranch")] == ["financeApproval", "end"]
@@ -57,7 +56,7 @@ def test_workflow_element_api_from_service_code(runtime):
 
 
 def test_aborting_handler_undoes_the_action_and_the_handlers_writes(runtime):
-    ai = attach(runtime)
+    ai = runtime.engines
     ai.approvals.add_user("fiona", ["finance"])
     with acting_as("ann"):
         runtime.call("services.OrderSvc.refundOrder", kwargs={"orderId": 1, "reason": "broken"})

@@ -1,0 +1,224 @@
+"""Commands that run an app: data, call, publish, event test. JSON in, JSON out.
+
+Every command that writes waits for the async events it caused before it exits. Exit status: 0 done,
+1 the app refused (a handler raised, a row is missing, …; the message is printed), 2 bad input.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import sys
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from ..runtime import DatabaseUrlError, ElementNotFound, MigrationError, QueryError, Runtime
+from ..runtime.values import native
+
+
+class UsageError(ValueError):
+    pass
+
+
+def to_json(value: Any) -> Any:
+    """Rows and results as JSON data: dates as ISO text, decimals as numbers."""
+    value = native(value)
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [to_json(v) for v in value]
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(bytes(value)).decode()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _print(value: Any) -> None:
+    print(json.dumps(to_json(value), ensure_ascii=False, indent=2))
+
+
+def _json_arg(text: str | None, what: str, kind: type | tuple | None = None, default: Any = None) -> Any:
+    if text is None:
+        return default
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{what} is not valid JSON: {exc}") from None
+    if kind is not None and not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise UsageError(f"{what} must be a JSON {'object' if names == 'dict' else 'array' if names == 'list' else names}")
+    return value
+
+
+def _model_name(name: str) -> str:
+    return name if name.startswith("models.") else f"models.{name}"
+
+
+def _pk(text: str) -> Any:
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+def _open(args) -> Runtime:
+    return Runtime(args.dir, args.db, async_worker=False)
+
+
+def _run(args, action) -> int:
+    try:
+        runtime = _open(args)
+    except (FileNotFoundError, DatabaseUrlError, MigrationError) as exc:
+        print(f"jitstudio: {exc}", file=sys.stderr)
+        return 2
+    try:
+        try:
+            action(runtime)
+            status = 0
+        except UsageError as exc:
+            print(f"jitstudio: {exc}", file=sys.stderr)
+            status = 2
+        except (ElementNotFound, QueryError) as exc:
+            print(f"jitstudio: {exc}", file=sys.stderr)
+            status = 2
+        except Exception as exc:  # noqa: BLE001 - the app refused: print the handler's own message
+            print(f"jitstudio: {exc}", file=sys.stderr)
+            status = 1
+        runtime.drain()
+        return status
+    finally:
+        runtime.close()
+
+
+# -- data ----------------------------------------------------------------------------------------------------
+
+def cmd_data(args) -> int:
+    def action(rt: Runtime) -> None:
+        model = rt.model(_model_name(args.model))
+        if args.op == "create":
+            _print(model.create(_json_arg(args.json, "JSON", dict)))
+        elif args.op == "update":
+            _print(model.updateByPK(_pk(args.id), _json_arg(args.json, "JSON", dict)))
+        elif args.op == "delete":
+            deleted = model.deleteByPK(_pk(args.id))
+            if not deleted:
+                raise LookupError(f"{model.full_name}: no row with {model.primary_key} = {args.id}")
+            _print({"deleted": deleted})
+        elif args.op == "get":
+            row = model.getByPK(_pk(args.id))
+            if row is None:
+                raise LookupError(f"{model.full_name}: no row with {model.primary_key} = {args.id}")
+            _print(row)
+        else:
+            rows = model.query(args.filter, orderList=[[model.primary_key, 1]], size=None)["rowDatas"]
+            if args.json:
+                _print(rows)
+            else:
+                _print_table(model.table.c.keys(), [to_json(r) for r in rows.value])
+
+    return _run(args, action)
+
+
+def _print_table(columns: list[str], rows: list[dict]) -> None:
+    cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
+    widths = [min(40, max([len(c)] + [len(row[i]) for row in cells])) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)))
+    for row in cells:
+        print("  ".join(v[:w].ljust(w) for v, w in zip(row, widths)))
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+# -- call, publish, event test ---------------------------------------------------------------------------------
+
+def cmd_call(args) -> int:
+    def action(rt: Runtime) -> None:
+        call_args = _json_arg(args.args, "--args", list, [])
+        call_kwargs = _json_arg(args.kwargs, "--kwargs", dict, {})
+        _print(rt.call(args.function, call_args, call_kwargs))
+
+    return _run(args, action)
+
+
+def cmd_publish(args) -> int:
+    def action(rt: Runtime) -> None:
+        outcomes = rt.publish(args.sender, _json_arg(args.args, "--args", list, []), _json_arg(args.kwargs, "--kwargs", dict, {}))
+        _print([o.to_json() for o in outcomes])
+
+    return _run(args, action)
+
+
+def cmd_event_test(args) -> int:
+    result: dict[str, Any] = {}
+
+    def action(rt: Runtime) -> None:
+        outcome = rt.test_event(args.event, _json_arg(args.payload, "--payload", None, {}))
+        result.update(outcome.to_json())
+        _print(result)
+        if outcome.failed:
+            raise _Reported()
+
+    status = _run(args, action)
+    return status
+
+
+class _Reported(Exception):
+    """The failure is already in the printed JSON result."""
+
+    def __str__(self) -> str:
+        return "the event failed (see error above)"
+
+
+# -- registration ----------------------------------------------------------------------------------------------
+
+def _with_db(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    parser.add_argument("--db", metavar="URL", help="database URL (default: $JITSTUDIO_DB_URL, app.json runtime.db, "
+                                                    "else SQLite in DIR/.jitstudio/data.db)")
+    return parser
+
+
+def register(subparsers) -> None:
+    data = subparsers.add_parser("data", help="create, read, update, delete and list an app's rows (JSON)")
+    data.add_argument("dir", metavar="DIR", help="the app folder")
+    ops = data.add_subparsers(dest="op", required=True, metavar="OP")
+    create = _with_db(ops.add_parser("create", help="create a row; prints it with its id"))
+    create.add_argument("model", metavar="MODEL")
+    create.add_argument("json", metavar="JSON", help="the field values, a JSON object")
+    update = _with_db(ops.add_parser("update", help="update a row by primary key; prints it"))
+    update.add_argument("model", metavar="MODEL")
+    update.add_argument("id", metavar="ID")
+    update.add_argument("json", metavar="JSON")
+    for name, text in (("delete", "delete a row by primary key"), ("get", "print a row by primary key")):
+        parser = _with_db(ops.add_parser(name, help=text))
+        parser.add_argument("model", metavar="MODEL")
+        parser.add_argument("id", metavar="ID")
+    listing = _with_db(ops.add_parser("list", help="list rows, optionally filtered by a Q expression"))
+    listing.add_argument("model", metavar="MODEL")
+    listing.add_argument("--filter", metavar="Q", help="e.g. \"Q(Q('status', '=', 'paid'))\"")
+    listing.add_argument("--json", action="store_true", help="print a JSON array of rows")
+    data.set_defaults(func=cmd_data)
+
+    call = _with_db(subparsers.add_parser("call", help="call a service function; prints its return value as JSON"))
+    call.add_argument("dir", metavar="DIR")
+    call.add_argument("function", metavar="services.Svc.function")
+    call.add_argument("--args", metavar="JSON_ARRAY")
+    call.add_argument("--kwargs", metavar="JSON_OBJECT")
+    call.set_defaults(func=cmd_call)
+
+    publish = _with_db(subparsers.add_parser("publish", help="publish a custom event declared in a service's eventDescs"))
+    publish.add_argument("dir", metavar="DIR")
+    publish.add_argument("sender", metavar="SENDER", help="services.Svc.eventName")
+    publish.add_argument("--args", metavar="JSON_ARRAY")
+    publish.add_argument("--kwargs", metavar="JSON_OBJECT")
+    publish.set_defaults(func=cmd_publish)
+
+    event = subparsers.add_parser("event", help="work with one event")
+    event_ops = event.add_subparsers(dest="event_op", required=True, metavar="OP")
+    test = _with_db(event_ops.add_parser("test", help="run one event by hand (as sendEvent does); prints the result"))
+    test.add_argument("dir", metavar="DIR")
+    test.add_argument("event", metavar="EVENT", help="the event's fullName, e.g. events.StockGuard")
+    test.add_argument("--payload", metavar="JSON", help="model events: {\"prevData\": {...}, \"postData\": {...}}; "
+                                                         "custom events: {\"args\": [...], \"kwargs\": {...}}")
+    test.set_defaults(func=cmd_event_test)

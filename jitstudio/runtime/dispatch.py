@@ -1,0 +1,192 @@
+"""Running events: sync handlers now (recorded), async ones through the outbox, and the loop guard.
+
+`dispatch(kind, sender, operate, args, kwargs)` is the entry point every kind of event goes through
+(custom events here; approval, agent and assistant engines build on it with `where=`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from . import units
+from .eventindex import CompiledEvent
+from .execution import current_chain, current_execution, run_recorded
+from .outbox import loads
+from .tracing import error_text
+from .values import JitDict, RowData, wrap
+
+if TYPE_CHECKING:
+    from .data import ModelApi
+    from .runtime import Runtime
+
+
+@dataclass
+class HandlerOutcome:
+    """How one event's handler ended: status success, fail, or queued (async, runs after commit)."""
+
+    event: str
+    status: str
+    value: Any = None
+    error: str | None = None
+    record_id: int | None = None
+    exception: BaseException | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "fail"
+
+    def to_json(self) -> dict[str, Any]:
+        from .jsonable import to_jsonable
+
+        return {"event": self.event, "status": self.status, "recordId": self.record_id,
+                "output": to_jsonable(self.value), "error": self.error}
+
+
+class EventChainTooDeep(RuntimeError):
+    """An event chain re-entered itself past app.json runtime.eventChainDepth."""
+
+
+class Dispatcher:
+    def __init__(self, runtime: "Runtime"):
+        self._rt = runtime
+        self.depth = runtime.settings.eventChainDepth
+
+    # -- selecting ---------------------------------------------------------------------------------------
+
+    def dispatch(self, kind: str, sender: str, operate: str = "", args: tuple = (), kwargs: dict | None = None, *,
+                 where: Callable[[CompiledEvent], bool] | None = None, raise_errors: bool = False) -> list[HandlerOutcome]:
+        """Run every enabled event of `kind` listening to `sender`/`operate` (stage for agent events) that
+        `where` accepts: sync ones now, async ones queued. With `raise_errors`, the first sync failure is raised
+        after it is recorded (the caller's write then rolls back)."""
+        outcomes = []
+        for event in self._rt.index.select(kind, sender, operate):
+            if where is None or where(event):
+                outcomes.append(self.run(event, tuple(args), dict(kwargs or {}), raise_errors=raise_errors))
+        return outcomes
+
+    def run(self, event: CompiledEvent, args: tuple, kwargs: dict, *, raise_errors: bool = False) -> HandlerOutcome:
+        if event.is_async:
+            return self.enqueue(event, args, kwargs)
+        return self.run_now(event, args, kwargs, raise_errors=raise_errors)
+
+    # -- running -----------------------------------------------------------------------------------------
+
+    def run_now(self, event: CompiledEvent, args: tuple, kwargs: dict, *, raise_errors: bool = False,
+                is_async: bool = False, attempt: int = 1, resume: dict | None = None) -> HandlerOutcome:
+        chain = tuple(resume["chain"]) if resume else current_chain()
+        if len(chain) >= self.depth:
+            return self._stopped(event, chain, args, kwargs, is_async, resume)
+        call = self._call(event, args, kwargs)
+        extra = {"parent_id": resume.get("parent"), "chain": chain, "request_id": resume.get("request")} if resume else {}
+        outcome = run_recorded(
+            self._rt.records, event=event.full_name, event_type=event.event_type, sender=event.sender,
+            operate=event.operate, input=_input(args, kwargs), call=call, app_dir=self._rt.root,
+            is_async=is_async, attempt=attempt, **extra,
+        )
+        error = outcome.error
+        result = HandlerOutcome(event.full_name, outcome.status, outcome.value,
+                                error_text(error) if error is not None else None, outcome.record_id, error)
+        if raise_errors and error is not None:
+            raise error
+        return result
+
+    def _call(self, event: CompiledEvent, args: tuple, kwargs: dict) -> Callable[[], Any]:
+        def call():
+            fn = self._rt.handlers.for_event(event)
+            if event.obj_mode:
+                return fn({"args": list(args), "kwargs": dict(kwargs)})
+            return fn(*args, **kwargs)
+
+        return call
+
+    def _stopped(self, event: CompiledEvent, chain: tuple, args: tuple, kwargs: dict, is_async: bool,
+                 resume: dict | None) -> HandlerOutcome:
+        path = " → ".join(chain + (event.full_name,))
+        message = f"event chain stopped at depth {self.depth} (app.json runtime.eventChainDepth): {path} …"
+        parent = resume.get("parent") if resume else getattr(current_execution(), "record_id", None)
+        store = self._rt.records
+        record_id = store.begin(event=event.full_name, event_type=event.event_type, sender=event.sender,
+                                operate=event.operate, input=_input(args, kwargs), parent_id=parent,
+                                is_async=is_async, chain=chain + (event.full_name,))
+        store.finish(record_id, status="fail", error=f"EventChainTooDeep: {message}")
+        return HandlerOutcome(event.full_name, "fail", None, f"EventChainTooDeep: {message}", record_id,
+                              EventChainTooDeep(message))
+
+    # -- async -------------------------------------------------------------------------------------------
+
+    def enqueue(self, event: CompiledEvent, args: tuple, kwargs: dict) -> HandlerOutcome:
+        ctx = current_execution()
+        payload = {"args": list(args), "kwargs": kwargs, "chain": list(current_chain()),
+                   "parent": ctx.record_id if ctx else None, "request": ctx.request_id if ctx else None}
+        unit = units.current(self._rt.engine)
+        if unit is not None:
+            self._rt.outbox.add(unit.conn, event.full_name, event.kind, payload)
+            if self._rt.outbox.wake not in unit.after_commit:
+                unit.after_commit.append(self._rt.outbox.wake)
+        else:
+            with units.write(self._rt.engine) as conn:
+                self._rt.outbox.add(conn, event.full_name, event.kind, payload)
+            self._rt.outbox.wake()
+        return HandlerOutcome(event.full_name, "queued")
+
+    def run_queued(self, name: str, payload_text: str, attempt: int) -> float | None:
+        """Run one outbox row; returns the delay before the next attempt when it failed with retries left."""
+        event = self._rt.index.by_name.get(name)
+        if event is None or not event.enabled:
+            return None  # deleted or switched off since it was queued: a disabled event never fires
+        payload = loads(payload_text, self._rt.model_api_or_none)
+        outcome = self.run_now(event, tuple(payload["args"]), payload["kwargs"], is_async=True, attempt=attempt,
+                               resume=payload)
+        if outcome.failed and attempt <= event.retry and not isinstance(outcome.exception, EventChainTooDeep):
+            return event.backoff * (2 ** (attempt - 1))
+        return None
+
+    # -- model events ------------------------------------------------------------------------------------
+
+    def model_payload(self, api: "ModelApi", opt_type: str, prev: dict, post: RowData | dict) -> JitDict:
+        post_row = post if isinstance(post, RowData) else RowData(dict(post), api)
+        return JitDict({"model": wrap(api.full_name, "Stext"), "optType": wrap(opt_type, "Stext"),
+                        "prevData": RowData(dict(prev), api), "postData": post_row})
+
+
+class ModelEvents:
+    """The model-event half of every write of the data API."""
+
+    def __init__(self, runtime: "Runtime"):
+        self._rt = runtime
+        self._index = runtime.index
+        self._dispatcher = runtime.dispatcher
+
+    def before(self, api: "ModelApi", op: str, prev: dict, post: dict) -> dict:
+        selector = self._index.selectors.get(("model", api.full_name, op + "Before"))
+        if selector is None:
+            return post
+        deleting = op == "Delete"
+        candidates = selector.matching(prev, post, deleting)
+        if not candidates:
+            return post
+        post_row = RowData(post, api)
+        event: CompiledEvent | None = candidates[0]
+        while event is not None:
+            payload = self._dispatcher.model_payload(api, op + "Before", prev, post_row)
+            self._dispatcher.run(event, (payload,), {}, raise_errors=True)
+            # the handler may have changed postData: the events after it are tested against the new values
+            later = selector.events[selector.position[event.full_name] + 1:]
+            event = next((e for e in later if e.matches_row(prev, post_row._data, deleting)), None)
+        return post_row._data
+
+    def after(self, api: "ModelApi", op: str, prev: dict, post: dict) -> None:
+        deleting = op == "Delete"
+        for operate in (op + "After", "FieldUpdateAfter"):
+            selector = self._index.selectors.get(("model", api.full_name, operate))
+            if selector is None:
+                continue
+            for event in selector.matching(prev, post, deleting):
+                payload = self._dispatcher.model_payload(api, op + "After", prev, post)
+                self._dispatcher.run(event, (payload,), {}, raise_errors=True)
+
+
+def _input(args: tuple, kwargs: dict) -> Any:
+    if len(args) == 1 and not kwargs:
+        return args[0]
+    return {"args": list(args), "kwargs": kwargs} if kwargs else list(args)
