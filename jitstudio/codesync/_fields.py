@@ -1,0 +1,285 @@
+"""Writing a field value into a statement node: the smallest node change that expresses it."""
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from typing import Any, Callable, Mapping
+
+import libcst as cst
+
+from ._classify import MESSAGE_ARGS, PUBLISH_ARGS, call_args
+from ._errors import FieldValueError
+from ._model import FIELD_NAMES, LOG_LEVELS, MODEL_OPERATIONS, READ_ONLY_FIELDS, CardKind
+
+_FULL_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+\Z")
+_POSITION = re.compile(r"(0|[1-9]\d*)\Z")
+
+
+class Expressions:
+    """Parses field values into expression nodes, with errors that say which field was wrong."""
+
+    def __init__(self, module: cst.Module, render: Callable[[cst.CSTNode], str]) -> None:
+        self.config = module.config_for_parsing
+        self.render = render
+
+    def parse(self, field: str, text: Any, *, parenthesize_tuple: bool = True) -> cst.BaseExpression:
+        if not isinstance(text, str):
+            raise FieldValueError(f"{field}: expected expression text, got {type(text).__name__}")
+        stripped = text.strip()
+        if not stripped:
+            raise FieldValueError(f"{field}: an expression is required")
+        try:
+            expr = cst.parse_expression(stripped, config=self.config)
+        except Exception as exc:  # libcst raises ParserSyntaxError and, for some inputs, other errors
+            raise FieldValueError(f"{field}: {text!r} is not a valid expression ({_first_line(exc)})") from None
+        if self.render(expr) != stripped:
+            raise FieldValueError(f"{field}: {text!r} is not a single expression (comments are not kept)")
+        try:
+            ast.parse("(" + stripped + "\n)", mode="eval")
+        except SyntaxError as exc:
+            raise FieldValueError(f"{field}: {text!r} is not a valid expression ({exc.msg})") from None
+        if parenthesize_tuple and isinstance(expr, cst.Tuple) and not expr.lpar:
+            expr = expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return expr
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def check_field_name(kind: CardKind, name: str) -> tuple[str, str | None]:
+    """Split ``args.key`` style names; reject unknown and read-only fields."""
+    base, _, key = name.partition(".")
+    if base not in FIELD_NAMES[kind] or (key and base != "args"):
+        raise FieldValueError(f"{kind.value} cards have no field {name!r} (fields: {', '.join(FIELD_NAMES[kind])})")
+    if (kind, base) in READ_ONLY_FIELDS:
+        raise FieldValueError(f"field {name!r} of a {kind.value} card is read-only")
+    if key and kind is CardKind.PUBLISH:
+        raise FieldValueError("publish args is one expression; set it as a whole")
+    return base, key or None
+
+
+def full_name(field: str, value: Any, family: str) -> str:
+    if not isinstance(value, str) or not _FULL_NAME.match(value) or not value.startswith(family + "."):
+        raise FieldValueError(f"{field}: expected a {family} fullName like '{family}.Name', got {value!r}")
+    return value
+
+
+def identifier(field: str, value: Any, allowed: frozenset[str] | None = None) -> str:
+    if not isinstance(value, str) or not value.isidentifier() or keyword.iskeyword(value):
+        raise FieldValueError(f"{field}: {value!r} is not a valid name")
+    if allowed is not None and value not in allowed:
+        raise FieldValueError(f"{field}: {value!r} is not one of {', '.join(sorted(allowed))}")
+    return value
+
+
+# ----- calls -------------------------------------------------------------------------------------
+
+def statement_call(node: cst.CSTNode) -> cst.Call:
+    assert isinstance(node, (cst.Assign, cst.Expr)) and isinstance(node.value, cst.Call)
+    return node.value
+
+
+def with_call(node: cst.Assign | cst.Expr, call: cst.Call) -> cst.CSTNode:
+    return node.with_changes(value=call)
+
+
+def set_target(node: cst.Assign | cst.Expr, value: Any, exprs: Expressions) -> cst.CSTNode:
+    if value is None:
+        if isinstance(node, cst.Expr):
+            return node
+        return cst.Expr(value=node.value, semicolon=node.semicolon)
+    target = exprs.parse("target", value, parenthesize_tuple=False)
+    if isinstance(node, cst.Assign):
+        return node.with_changes(targets=[node.targets[0].with_changes(target=target)])
+    return cst.Assign(targets=[cst.AssignTarget(target=target)], value=node.value, semicolon=node.semicolon)
+
+
+def set_receiver(call: cst.Call, name: str) -> cst.Call:
+    func = call.func
+    assert isinstance(func, cst.Attribute)
+    receiver = func.value
+    if isinstance(receiver, cst.Call):
+        literal = receiver.args[0].value
+        assert isinstance(literal, cst.SimpleString)
+        prefix = literal.prefix
+        quote = literal.quote
+        new_literal = literal.with_changes(value=f"{prefix}{quote}{name}{quote}")
+        receiver = receiver.with_changes(args=[receiver.args[0].with_changes(value=new_literal)])
+    else:
+        receiver = cst.parse_expression("app." + name)
+    return call.with_changes(func=func.with_changes(value=receiver))
+
+
+def set_method(call: cst.Call, name: str) -> cst.Call:
+    func = call.func
+    assert isinstance(func, cst.Attribute)
+    return call.with_changes(func=func.with_changes(attr=func.attr.with_changes(value=name)))
+
+
+def _arg_keys(call: cst.Call) -> list[str]:
+    keys, position = [], 0
+    for arg in call.args:
+        if arg.keyword is not None:
+            keys.append(arg.keyword.value)
+        elif arg.star:
+            keys.append(arg.star)
+        else:
+            keys.append(str(position))
+            position += 1
+    return keys
+
+
+def _new_arg(key: str, value: cst.BaseExpression) -> cst.Arg:
+    if key in ("*", "**"):
+        return cst.Arg(value=value, star=key)
+    if _POSITION.match(key):
+        return cst.Arg(value=value)
+    return cst.Arg(value=value, keyword=cst.Name(key), equal=cst.AssignEqual(
+        whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+
+
+def _with_args(call: cst.Call, args: list[cst.Arg]) -> cst.Call:
+    """Replace the argument list, keeping the separators the call used and its trailing comma."""
+    old = list(call.args)
+    trailing = old[-1].comma if old and isinstance(old[-1].comma, cst.Comma) else None
+    separator = next((a.comma for a in reversed(old[:-1]) if isinstance(a.comma, cst.Comma)), None)
+    separator = separator or cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    fixed = []
+    for index, arg in enumerate(args):
+        last = index == len(args) - 1
+        if last:
+            arg = arg.with_changes(comma=trailing or cst.MaybeSentinel.DEFAULT)
+        elif not isinstance(arg.comma, cst.Comma) or arg.comma is trailing:
+            arg = arg.with_changes(comma=separator)
+        fixed.append(arg)
+    return call.with_changes(args=fixed)
+
+
+def set_args(call: cst.Call, new: Any, exprs: Expressions, render: Callable[[cst.CSTNode], str]) -> cst.Call:
+    if not isinstance(new, Mapping):
+        raise FieldValueError(f"args: expected a mapping of argument name to expression, got {type(new).__name__}")
+    positions = sorted(int(k) for k in new if isinstance(k, str) and _POSITION.match(k))
+    if positions != list(range(len(positions))):
+        raise FieldValueError("args: positional arguments must be keyed '0', '1', ... without gaps")
+    for key in new:
+        if not (isinstance(key, str) and (_POSITION.match(key) or key in ("*", "**") or
+                                          (key.isidentifier() and not keyword.iskeyword(key)))):
+            raise FieldValueError(f"args: {key!r} is not an argument name")
+    parsed = {key: exprs.parse(f"args.{key}", value) for key, value in new.items()}
+    current = call_args(call, render) or {}
+    kept: list[cst.Arg] = []
+    for key, arg in zip(_arg_keys(call), call.args):
+        if key not in parsed:
+            continue
+        kept.append(arg if current.get(key) == new[key].strip() else arg.with_changes(value=parsed[key]))
+    existing = set(_arg_keys(call))
+    for key in [k for k in new if k not in existing]:
+        arg = _new_arg(key, parsed[key])
+        if _POSITION.match(key) or key == "*":
+            at = max((i + 1 for i, a in enumerate(kept) if a.keyword is None and a.star != "**"), default=0)
+        else:
+            at = next((i for i, a in enumerate(kept) if a.star == "**"), len(kept)) if key != "**" else len(kept)
+        kept.insert(at, arg)
+    return _with_args(call, kept)
+
+
+def set_one_arg(call: cst.Call, key: str, value: Any, exprs: Expressions, render: Callable[[cst.CSTNode], str]) -> cst.Call:
+    args = dict(call_args(call, render) or {})
+    if value is None:
+        args.pop(key, None)
+    else:
+        args[key] = value
+    return set_args(call, args, exprs, render)
+
+
+def set_named_arg(call: cst.Call, names: tuple[str, ...], key: str, value: Any, exprs: Expressions) -> cst.Call:
+    """Set a positional-or-keyword argument of ``app.message.send`` / ``publish``; None removes it."""
+    args = list(call.args)
+    index = next((i for i, a in enumerate(args) if (a.keyword and a.keyword.value == key) or
+                  (a.keyword is None and i == names.index(key))), None)
+    if value is None:
+        if index is None:
+            return call
+        del args[index]
+        args = [a.with_changes(keyword=cst.Name(names[i + (i >= index)]), equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
+                if a.keyword is None and i >= index else a for i, a in enumerate(args)]
+        return _with_args(call, args)
+    expr = exprs.parse(key, value)
+    if index is None:
+        args.append(_new_arg(key, expr))
+    else:
+        args[index] = args[index].with_changes(value=expr)
+    return _with_args(call, args)
+
+
+# ----- every kind --------------------------------------------------------------------------------
+
+def apply(kind: CardKind, node: cst.CSTNode, name: str, value: Any, exprs: Expressions) -> cst.CSTNode:
+    """The card's node with field ``name`` set to ``value`` (the ``code`` field is handled by the document)."""
+    base, key = check_field_name(kind, name)
+    render = exprs.render
+    if kind is CardKind.ASSIGN:
+        assert isinstance(node, cst.Assign)
+        if base == "target":
+            return set_target(node, _required(base, value), exprs)
+        return node.with_changes(value=exprs.parse("value", _required(base, value), parenthesize_tuple=False))
+    if kind in (CardKind.SERVICE_CALL, CardKind.MODEL_OP, CardKind.MESSAGE, CardKind.PUBLISH, CardKind.LOG):
+        assert isinstance(node, (cst.Assign, cst.Expr))
+        if base == "target":
+            return set_target(node, value, exprs)
+        call = statement_call(node)
+        if base in ("service", "model"):
+            call = set_receiver(call, full_name(base, value, "services" if base == "service" else "models"))
+        elif base == "function":
+            call = set_method(call, identifier(base, value))
+        elif base == "operation":
+            call = set_method(call, identifier(base, value, MODEL_OPERATIONS))
+        elif base == "level":
+            call = set_method(call, identifier(base, value, LOG_LEVELS))
+        elif kind is CardKind.MESSAGE:
+            call = set_named_arg(call, MESSAGE_ARGS, base, value, exprs)
+        elif kind is CardKind.PUBLISH:
+            if base == "sender" and value is None:
+                raise FieldValueError("sender: a publish needs a sender")
+            call = set_named_arg(call, PUBLISH_ARGS, base, value, exprs)
+        elif key is not None:
+            call = set_one_arg(call, key, value, exprs, render)
+        else:
+            call = set_args(call, value, exprs, render)
+        return with_call(node, call)
+    if kind in (CardKind.IF, CardKind.BRANCH):
+        if not isinstance(node, cst.If):
+            raise FieldValueError("an else branch has no condition")
+        return node.with_changes(test=exprs.parse("condition", _required(base, value)))
+    if kind is CardKind.FOR_EACH:
+        assert isinstance(node, cst.For)
+        if base == "target":
+            return node.with_changes(target=exprs.parse("target", _required(base, value), parenthesize_tuple=False))
+        return node.with_changes(iter=exprs.parse("iterable", _required(base, value), parenthesize_tuple=False))
+    if kind is CardKind.RETURN:
+        assert isinstance(node, cst.Return)
+        if value is None:
+            return node.with_changes(value=None, whitespace_after_return=cst.MaybeSentinel.DEFAULT)
+        return node.with_changes(value=exprs.parse("value", value, parenthesize_tuple=False))
+    if kind is CardKind.RAISE:
+        assert isinstance(node, cst.Raise)
+        if base == "exception":
+            if value is None:
+                return node.with_changes(exc=None, cause=None, whitespace_after_raise=cst.MaybeSentinel.DEFAULT)
+            return node.with_changes(exc=exprs.parse("exception", value))
+        if value is None:
+            return node.with_changes(cause=None)
+        if node.exc is None:
+            raise FieldValueError("cause: set the exception first")
+        cause = exprs.parse("cause", value)
+        return node.with_changes(cause=node.cause.with_changes(item=cause) if node.cause else cst.From(item=cause))
+    raise FieldValueError(f"{kind.value} cards have no field {name!r}")
+
+
+def _required(name: str, value: Any) -> Any:
+    if value is None:
+        raise FieldValueError(f"{name}: a value is required")
+    return value

@@ -1,0 +1,95 @@
+"""The public, immutable view of a function: cards, their kinds, and the syntax error of invalid code."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, Iterator, Mapping
+
+
+class CardKind(StrEnum):
+    ASSIGN = "assign"
+    SERVICE_CALL = "service_call"
+    MODEL_OP = "model_op"
+    MESSAGE = "message"
+    PUBLISH = "publish"
+    IF = "if"
+    BRANCH = "branch"
+    FOR_EACH = "for_each"
+    RETURN = "return"
+    RAISE = "raise"
+    LOG = "log"
+    CODE = "code"
+
+
+MODEL_OPERATIONS = frozenset(
+    {
+        "create", "get", "query", "updateByPK", "update", "deleteByPK", "delete", "save",
+        "updateOrAdd", "createOrUpdateMany", "updateByFilter", "deleteByFilter",
+    }
+)
+LOG_LEVELS = frozenset({"debug", "info", "warning", "error", "critical", "exception"})
+
+# Field names of each kind, in display order. Fields not listed for a kind are unknown to it.
+FIELD_NAMES: Mapping[CardKind, tuple[str, ...]] = MappingProxyType(
+    {
+        CardKind.ASSIGN: ("target", "value"),
+        CardKind.SERVICE_CALL: ("target", "service", "function", "args"),
+        CardKind.MODEL_OP: ("target", "model", "operation", "args"),
+        CardKind.MESSAGE: ("target", "title", "content", "receivers"),
+        CardKind.PUBLISH: ("target", "via", "sender", "args", "kwargs"),
+        CardKind.IF: ("condition",),
+        CardKind.BRANCH: ("keyword", "condition"),
+        CardKind.FOR_EACH: ("target", "iterable"),
+        CardKind.RETURN: ("value",),
+        CardKind.RAISE: ("exception", "cause"),
+        CardKind.LOG: ("level", "args"),
+        CardKind.CODE: ("code",),
+    }
+)
+READ_ONLY_FIELDS = frozenset({(CardKind.PUBLISH, "via"), (CardKind.BRANCH, "keyword")})
+
+
+@dataclass(frozen=True, eq=True)
+class Card:
+    """One statement of the function as the form shows it.
+
+    ``line_span`` is (first, last) 1-based line of the statement itself; ``comments`` are the
+    comment lines directly above it, which travel with the card when it is moved or deleted.
+    """
+
+    id: str
+    kind: CardKind
+    line_span: tuple[int, int]
+    fields: Mapping[str, Any]
+    children: tuple["Card", ...] = ()
+    comments: tuple[str, ...] = ()
+
+    def walk(self) -> Iterator["Card"]:
+        """This card, then every descendant, depth first in source order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    @property
+    def branches(self) -> tuple["Card", ...]:
+        """The ``branch`` children of an ``if`` card (if/elif/else), empty for other kinds."""
+        return self.children if self.kind is CardKind.IF else ()
+
+
+@dataclass(frozen=True)
+class CodeError:
+    """Why the source does not parse, as CPython reports it (1-based line, 1-based column)."""
+
+    message: str
+    line: int | None
+    column: int | None
+    end_line: int | None = None
+    end_column: int | None = None
+    text: str | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line else "unknown line"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{self.message} ({where})"

@@ -1,0 +1,99 @@
+"""Parsing a module: CPython's verdict first, then libcst; finding functions; building their slot trees."""
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from typing import Callable, Iterator
+
+import libcst as cst
+
+from ._model import CodeError
+from ._render import Renderer
+from ._positions import AstSpans, module_statements
+from ._tree import Builder, Slot
+
+_FIRST_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def cpython_parse(text: str) -> tuple[ast.Module | None, CodeError | None]:
+    """CPython's tree of ``text``, or the syntax error it reports (columns 1-based, as in tracebacks)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True), None
+        except SyntaxError as exc:
+            return None, CodeError(exc.msg, exc.lineno, exc.offset, exc.end_lineno, exc.end_offset, exc.text)
+        except ValueError as exc:
+            return None, CodeError(str(exc), None, None)
+
+
+def terminated(text: str) -> str:
+    """``text`` ending in a newline (libcst positions are simplest to keep that way)."""
+    if text.endswith(("\n", "\r")):
+        return text
+    match = _FIRST_NEWLINE.search(text)
+    return text + (match.group() if match else "\n")
+
+
+class Parsed:
+    """A module that parses: its libcst tree, CPython's tree, and line starts of the text."""
+
+    def __init__(self, module: cst.Module, tree: ast.Module, text: str) -> None:
+        self.module = module
+        self.tree = tree
+        self.text = text
+        self.renderer = Renderer(module)
+        self.line_starts = [0, *(m.end() for m in _FIRST_NEWLINE.finditer(text))]
+
+
+def parse(text: str) -> tuple[Parsed | None, CodeError | None]:
+    tree, error = cpython_parse(text)
+    if error is not None:
+        return None, error
+    padded = terminated(text)
+    try:
+        return Parsed(cst.parse_module(padded), tree, padded), None
+    except cst.ParserSyntaxError as exc:
+        return None, CodeError(exc.message, exc.raw_line, exc.raw_column + 1)
+    except Exception as exc:  # the native parser reports a few inputs with other exception types
+        return None, CodeError(str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc), None, None)
+
+
+def _indent(block: cst.BaseSuite, renderer: Renderer) -> str:
+    assert isinstance(block, cst.IndentedBlock)
+    return block.indent if block.indent is not None else renderer.indent
+
+
+Function = tuple[str | None, cst.FunctionDef, list[str], ast.stmt]
+
+
+def iter_functions(parsed: Parsed) -> Iterator[Function]:
+    """Every module-level function and every method of a (nested) class: (dotted class name or
+    None, the def, the indentation its statement is rendered at, its ast node)."""
+    queue: list[tuple[str | None, list, list, list[str]]] = [
+        (None, list(parsed.module.body), parsed.tree.body, [])]
+    while queue:
+        owner, statements, tree_body, indent = queue.pop(0)
+        for statement, trees in module_statements(statements, tree_body):
+            if isinstance(statement, cst.FunctionDef):
+                yield owner, statement, indent, trees[0]
+            elif isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
+                name = statement.name.value if owner is None else f"{owner}.{statement.name.value}"
+                queue.append((name, list(statement.body.body), trees[0].body,
+                              [*indent, _indent(statement.body, parsed.renderer)]))
+
+
+def find_function(parsed: Parsed, function: str, class_name: str | None):
+    for owner, funcdef, indent, tree in iter_functions(parsed):
+        if owner == class_name and funcdef.name.value == function:
+            return funcdef, indent, tree
+    return None
+
+
+def build_root(parsed: Parsed, funcdef: cst.FunctionDef, indent: list[str], tree: ast.stmt,
+               allocate: Callable[[], str]) -> Slot:
+    """The slot tree of one function, positioned from CPython's line numbers."""
+    spans = AstSpans(parsed.line_starts, len(parsed.text))
+    spans.unit(funcdef, [tree])
+    return Builder(parsed.text, 0, spans.spans, parsed.renderer, allocate, {}).root(funcdef, indent)

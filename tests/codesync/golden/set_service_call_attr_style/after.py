@@ -1,0 +1,8 @@
+from services.NormalType import NormalService
+
+
+class OrderSvc(NormalService):
+    def onOrderChanged(self, eventOutData):
+        row = eventOutData.postData.value
+        app.services.StockSvc.hold(row['sku'], qty=row['qty'])
+        return row
