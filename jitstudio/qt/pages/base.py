@@ -1,0 +1,89 @@
+"""QtPage: what every centre tab has: a key, a title, an unsaved-edits flag, save, and reload from disk."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ...project import Project
+from ..icons import icon
+
+
+class ChangedOnDiskBar(QFrame):
+    """Shown when a file with unsaved edits changed on disk: reload it, or keep the edits."""
+
+    sig_reload = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("changedOnDisk")
+        self.setStyleSheet("QFrame#changedOnDisk { background: #fff4ce; color: #3b2f00; border-bottom: 1px solid #e3c46b; }")
+        self.label = QLabel("This element changed on disk while you have unsaved edits.")
+        reload_button = QPushButton("Reload from disk")
+        keep = QPushButton("Keep my edits")
+        reload_button.clicked.connect(self.sig_reload)
+        reload_button.clicked.connect(self.hide)
+        keep.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 4, 10, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(reload_button)
+        layout.addWidget(keep)
+        self.hide()
+
+
+class QtPage(QWidget):
+    sig_dirty_changed = Signal(bool)
+    sig_title_changed = Signal(str)
+    sig_status = Signal(str)
+
+    icon_name = "code"
+
+    def __init__(self, key: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.key = key
+        self._dirty = False
+        self.changed_bar = ChangedOnDiskBar()
+        self.latest_project: Project | None = None
+        self.changed_bar.sig_reload.connect(lambda: self.reload_from_disk(self.latest_project))
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(0, 0, 0, 0)
+        self.outer.setSpacing(0)
+        self.outer.addWidget(self.changed_bar)
+
+    def page_icon(self):
+        return icon(self.icon_name)
+
+    def title(self) -> str:
+        return self.key.rsplit(".", 1)[-1]
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.sig_dirty_changed.emit(dirty)
+
+    def save(self) -> bool:
+        """Write unsaved edits; returns False when they could not be saved (the page says why)."""
+        self.set_dirty(False)
+        return True
+
+    def project_changed(self, project: Project) -> None:
+        """The project was reloaded: refresh from disk, or offer to when there are unsaved edits."""
+        self.latest_project = project
+        if self.is_dirty():
+            if self.disk_differs():
+                self.changed_bar.show()
+        else:
+            self.reload_from_disk(project)
+
+    def disk_differs(self) -> bool:
+        return False
+
+    def reload_from_disk(self, project: Project | None = None) -> None:
+        self.changed_bar.hide()
+
+    def go_to(self, path: str, line: int, col: int = 1) -> bool:
+        """Show `path` at `line` if this page edits that file."""
+        return False

@@ -1,0 +1,325 @@
+"""QtEventPage: an event's header (title, fullName, type, enable and async switches, Execution records,
+Test run), its trigger form editable in place, and its execution function in the code editor."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
+)
+
+from ...project import EventElement, Project, set_async, set_enable
+from ...project.elements import EVENT_KIND_TITLES
+from ...project.files import TextFile, atomic_write_text
+from ...project.pysource import syntax_issue
+from ...project.templates import INIT_INNER, inner_py
+from ..icons import icon
+from ..jsonedit import save_changed_keys
+from ..widgets.code_editor import CodeEditor, Marker
+from ..widgets.toggle import ToggleSwitch
+from ..wizards import TRIGGER_FORMS
+from ..wizards._fields import FunctionChooser, form_layout, row_label
+from .base import QtPage
+from .header import PageHeader
+from .payloads import sample_payload
+from .test_run import QtTestRunPanel
+
+
+def method_source(path: Path, line: int) -> str:
+    """The text of the method that starts at `line` (1-based) in a Python file."""
+    lines = TextFile.read(path).text.splitlines()
+    start = line - 1
+    while start > 0 and lines[start - 1].lstrip().startswith("@"):
+        start -= 1
+    indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
+    end = line
+    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
+        end += 1
+    return "\n".join(lines[start:end]).rstrip() + "\n"
+
+
+def _section(title: str) -> QLabel:
+    return QLabel(title, objectName="sectionTitle")
+
+
+class QtEventPage(QtPage):
+    sig_open_records = Signal(str)
+    sig_open_element = Signal(str)
+    sig_runner_started = Signal(object, str)
+
+    icon_name = "event"
+
+    def __init__(self, project: Project, full_name: str, parent: QWidget | None = None):
+        super().__init__(full_name, parent)
+        self.project = project
+        event = self.event = project.get(full_name)
+        kind_title = EVENT_KIND_TITLES.get(event.kind, "Event").rstrip("s")
+        self.header = PageHeader(icon("event"), event.title, f"{full_name}  ·  {kind_title}  ·  {event.type}")
+        self.enable_switch = ToggleSwitch("Enabled")
+        self.enable_switch.setObjectName("enableSwitch")
+        self.async_switch = ToggleSwitch("Async")
+        self.async_switch.setObjectName("asyncSwitch")
+        self.records_button = QPushButton(icon("records"), "Execution records", objectName="recordsButton")
+        self.test_button = QPushButton(icon("play"), "Test run", objectName="testRunButton")
+        for widget in (self.enable_switch, self.async_switch):
+            self.header.add(widget)
+        self.header.add_separator()
+        self.header.add(self.records_button)
+        self.header.add(self.test_button)
+
+        self.title_edit = QLineEdit(objectName="eventTitle")
+        self.form = TRIGGER_FORMS[event.kind](project)
+        self.function = FunctionChooser()
+        self.save_button = QPushButton("Save", objectName="saveButton", enabled=False)
+        self.revert_button = QPushButton("Revert", enabled=False)
+        self.status = QLabel(objectName="hint", wordWrap=True)
+        top = form_layout()
+        top.addRow(row_label("Title"), self.title_edit)
+        bottom = form_layout()
+        bottom.addRow(row_label("Execution function"), self.function)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(16, 10, 16, 10)
+        left_layout.addWidget(_section("Trigger"))
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.form)
+        left_layout.addLayout(bottom)
+        left_layout.addStretch(1)
+        left_layout.addLayout(buttons)
+        scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(left)
+        scroll.setMinimumWidth(460)
+
+        self.editor = CodeEditor()
+        self.editor.setObjectName("innerEditor")
+        self.code_title = _section("Execution function")
+        self.code_note = QLabel(objectName="hint")
+        self.open_service_button = QPushButton(icon("service"), "Open service")
+        self.open_service_button.clicked.connect(self._open_service)
+        code_head = QHBoxLayout()
+        code_head.addWidget(self.code_title)
+        code_head.addWidget(self.code_note, 1)
+        code_head.addWidget(self.open_service_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(10, 10, 16, 10)
+        right_layout.addLayout(code_head)
+        right_layout.addWidget(self.editor, 1)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(scroll)
+        split.addWidget(right)
+        split.setStretchFactor(0, 0)
+        split.setStretchFactor(1, 1)
+        split.setSizes([600, 560])
+        self.test_panel = QtTestRunPanel(project.root, full_name)
+        self.test_panel.setObjectName("testPanel")
+        self.test_panel.hide()
+        self.vsplit = QSplitter(Qt.Orientation.Vertical)
+        self.vsplit.addWidget(split)
+        self.vsplit.addWidget(self.test_panel)
+        self.vsplit.setStretchFactor(0, 3)
+        self.vsplit.setStretchFactor(1, 2)
+        self.outer.addWidget(self.header)
+        self.outer.addWidget(self.vsplit, 1)
+
+        self._syntax_timer = QTimer(self, singleShot=True, interval=400)
+        self._syntax_timer.timeout.connect(self._check_syntax)
+        self._baseline = None
+        self._disk = ("", "")
+        self.reload_from_disk(project)
+
+        self.enable_switch.toggled.connect(self._toggle_enable)
+        self.async_switch.toggled.connect(self._toggle_async)
+        self.records_button.clicked.connect(lambda: self.sig_open_records.emit(self.key))
+        self.test_button.clicked.connect(self.show_test_run)
+        self.test_panel.sig_runner_started.connect(self.sig_runner_started)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(lambda: self.reload_from_disk(self.project.reload()))
+        for signal in (self.title_edit.textChanged, self.form.sig_changed, self.function.sig_changed):
+            signal.connect(self._form_edited)
+        self.form.sig_changed.connect(self._refresh_functions)
+        self.editor.textChanged.connect(self._syntax_timer.start)
+        self.editor.sig_modified.connect(lambda _m: self._update_dirty())
+
+    # -- loading
+    def _data(self) -> dict:
+        doc = self.event.ejson.doc
+        return dict(doc.data) if doc is not None and isinstance(doc.data, dict) else {}
+
+    def _disk_texts(self) -> tuple[str, str]:
+        inner = self.event.inner_path
+        ejson = self.event.ejson.path
+        return (TextFile.read(ejson).text if ejson.is_file() else "", TextFile.read(inner).text if inner.is_file() else "")
+
+    def reload_from_disk(self, project: Project | None = None) -> None:
+        super().reload_from_disk(project)
+        if project is not None:
+            self.project = project
+            event = project.get(self.key)
+            if not isinstance(event, EventElement) or event.event_spec is None and event.ejson.doc is None:
+                self.status.setText("This event no longer exists on disk or its e.json does not parse; see Problems.")
+                return
+            self.event = event
+        data = self._data()
+        self.form.set_project(self.project)
+        widgets = (self.title_edit, self.form, self.function, self.enable_switch, self.async_switch)
+        blocked = [w.blockSignals(True) for w in widgets]
+        self.title_edit.setText(str(data.get("title", "")))
+        self.header.title_label.setText(self.event.title)
+        self.form.load(data)
+        self._refresh_functions()
+        spec = self.event.event_spec
+        self.function.set_service(None if spec is None or spec.is_inner else spec.func)
+        self.enable_switch.set_checked_quietly(bool(data.get("enable", 1)))
+        self.async_switch.set_checked_quietly(bool(data.get("asyncType", False)))
+        for widget, was in zip(widgets, blocked):
+            widget.blockSignals(was)
+        self._disk = self._disk_texts()
+        self._show_function()
+        self._baseline = self._form_state()
+        self._update_dirty()
+        self._show_problems()
+
+    def _refresh_functions(self) -> None:
+        self.function.set_project(self.project, self.form.fits, self.form.fit_rule)
+
+    def _show_function(self) -> None:
+        spec = self.event.event_spec
+        if spec is None or spec.is_inner:
+            self.code_title.setText("Execution function — inner.py")
+            self.code_note.setText("customFunc runs when the event fires.")
+            self.open_service_button.hide()
+            self.editor.setReadOnly(False)
+            if self.event.inner_path.is_file():
+                self.editor.set_text(self._disk[1])
+            else:
+                self.editor.set_text(inner_py(self.event.kind or "normal", self.event.title))
+                self.editor.document().setModified(True)
+            return
+        service, declared, method = self.project.service_function(spec.func or "")
+        self.code_title.setText(f"Execution function — {spec.func}")
+        self.open_service_button.setVisible(service is not None)
+        self.editor.setReadOnly(True)
+        if method is not None and service is not None:
+            self.code_note.setText("A service function: edit it on the service's page.")
+            self.editor.set_text(method_source(service.directory / "service.py", method.line))
+        else:
+            self.code_note.setText("")
+            self.editor.set_text(f"# {spec.func} does not exist; see Problems.\n")
+
+    def _show_problems(self) -> None:
+        inner_rel = self.event.rel(self.event.inner_path)
+        markers = [Marker(p.line, p.message, p.severity, p.col) for p in self.event.problems if p.path == inner_rel]
+        if not self.editor.isReadOnly():
+            self.editor.set_markers(markers)
+        others = [p for p in self.project.problems if p.path == self.event.rel(self.event.ejson.path)]
+        if others:
+            self.status.setText("⚠ " + "; ".join(p.message for p in others[:2]))
+
+    def _check_syntax(self) -> None:
+        if self.editor.isReadOnly():
+            return
+        issue = syntax_issue(self.editor.text(), "inner.py")
+        self.editor.set_markers([Marker(issue.line, issue.message, "error", issue.col)] if issue else [])
+
+    # -- edits
+    def _form_state(self):
+        return (self.title_edit.text(), self.form.keys(), self.function.is_inner(), self.function.func())
+
+    def _form_edited(self, *_args) -> None:
+        self._update_dirty()
+        problems = self._problems()
+        self.status.setObjectName("error" if problems else "hint")
+        self.status.setText("\n".join(problems))
+        self.status.style().polish(self.status)
+
+    def _problems(self) -> list[str]:
+        found = self.form.errors(self.async_switch.isChecked())
+        if self.function.error():
+            found.append(self.function.error())
+        if not self.title_edit.text().strip():
+            found.append("Title: give the event a title.")
+        return found
+
+    def _update_dirty(self) -> None:
+        dirty = self._baseline is not None and (self._form_state() != self._baseline or self.editor.is_modified())
+        self.save_button.setEnabled(dirty)
+        self.revert_button.setEnabled(dirty)
+        self.set_dirty(dirty)
+
+    def disk_differs(self) -> bool:
+        return self._disk_texts() != self._disk
+
+    def save(self) -> bool:
+        problems = self._problems()
+        if problems:
+            self._form_edited()
+            return False
+        path, data = self.event.ejson.path, self._data()
+        new = {"title": self.title_edit.text().strip(), **self.form.keys()}
+        func_type = "Inner" if self.function.is_inner() else "Global"
+        if str(data.get("funcType", "")).lower() != func_type.lower():
+            new["funcType"] = func_type
+        if not self.function.is_inner():
+            new["func"] = self.function.func()
+        try:
+            save_changed_keys(path, data, new)
+            inner = self.event.inner_path
+            if self.function.is_inner() and (self.editor.is_modified() or not inner.is_file()):
+                style = TextFile.read(inner) if inner.is_file() else TextFile("")
+                atomic_write_text(inner, self.editor.text(), style)
+                init = self.event.directory / "__init__.py"
+                if not init.is_file():
+                    atomic_write_text(init, INIT_INNER, TextFile(""))
+            self.form.after_create(self.project.root)
+        except (OSError, ValueError) as exc:
+            self.status.setText(f"Could not save: {exc}")
+            return False
+        self.editor.document().setModified(False)
+        self.reload_from_disk(self.project.reload())
+        self.status.setText("Saved.")
+        return True
+
+    def _toggle_enable(self, on: bool) -> None:
+        set_enable(self.event, on)
+        self._disk = (self._disk_texts()[0], self._disk[1])
+        self.sig_status.emit(f"{self.key} {'enabled' if on else 'disabled'}")
+
+    def _toggle_async(self, on: bool) -> None:
+        operate = self.form.keys().get("operate") or ""
+        if on and self.event.kind == "model" and str(operate).endswith("Before"):
+            self.async_switch.set_checked_quietly(False)
+            self.status.setText("A Before event cannot be asynchronous: it must run inside the write to fill fields or stop it.")
+            return
+        set_async(self.event, on)
+        self._disk = (self._disk_texts()[0], self._disk[1])
+        self.sig_status.emit(f"{self.key} now runs {'asynchronously' if on else 'synchronously'}")
+
+    # -- test run, navigation
+    def show_test_run(self) -> None:
+        if self.test_panel.isHidden():
+            self.test_panel.set_payload(sample_payload(self.project, self.event))
+            self.test_panel.show()
+            height = max(self.vsplit.height(), 600)
+            self.vsplit.setSizes([height * 3 // 5, height * 2 // 5])
+
+    def _open_service(self) -> None:
+        spec = self.event.event_spec
+        if spec is not None and spec.func:
+            self.sig_open_element.emit(spec.func.rpartition(".")[0])
+
+    def go_to(self, path: str, line: int, col: int = 1) -> bool:
+        if Path(path) == self.event.inner_path and not self.editor.isReadOnly():
+            self.editor.go_to_line(line, col)
+            return True
+        return False
+
+    def shutdown(self) -> None:
+        self.test_panel.shutdown()

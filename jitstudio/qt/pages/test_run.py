@@ -1,0 +1,121 @@
+"""QtTestRunPanel: a payload editor prefilled for the event, Run / Stop, and the result of the run.
+
+The event runs in a separate runtime process (`python -m jitstudio event test …`), never in the IDE."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from ..icons import icon
+from ..runner import RuntimeRunner, event_test_args, has_cli_command, parse_result
+from ..widgets.code_editor import CodeEditor
+
+STATUS_COLORS = {"success": "#1a7f37", "fail": "#d1242f", "running": "#9a6700"}
+
+
+class QtTestRunPanel(QFrame):
+    sig_runner_started = Signal(object, str)  # RuntimeRunner, title
+    sig_result = Signal(dict)
+
+    def __init__(self, root: Path, full_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.root, self.full_name = Path(root), full_name
+        self.runner = RuntimeRunner(self)
+        self.runner.sig_finished.connect(self._finished)
+        self.last_result: dict | None = None
+        self.payload = CodeEditor(language="json")
+        self.payload.setObjectName("payloadEditor")
+        self.run_button = QPushButton(icon("play"), "Run", objectName="runTest")
+        self.stop_button = QPushButton(icon("stop"), "Stop", objectName="stopTest", enabled=False)
+        self.status = QLabel("Edit the payload and press Run.", objectName="hint")
+        self.result = QPlainTextEdit(readOnly=True, objectName="testResult")
+        self.result.setFont(self.payload.font())
+        self.result.setPlaceholderText("The result (record id, status, output, error) appears here.")
+        self.run_button.clicked.connect(self.run)
+        self.stop_button.clicked.connect(self.stop)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Test run", objectName="sectionTitle"))
+        bar.addWidget(self.status, 1)
+        bar.addWidget(self.run_button)
+        bar.addWidget(self.stop_button)
+        split = QSplitter()
+        left, right = QWidget(), QWidget()
+        for box, title, widget in ((left, "Payload (JSON)", self.payload), (right, "Result", self.result)):
+            lay = QVBoxLayout(box)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.addWidget(QLabel(title, objectName="hint"))
+            lay.addWidget(widget)
+            split.addWidget(box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 10)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+
+    def set_payload(self, payload: dict | list) -> None:
+        self.payload.set_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+
+    def payload_value(self) -> dict | list | None:
+        try:
+            value = json.loads(self.payload.text() or "{}")
+        except ValueError as exc:
+            self.status.setText(f"The payload is not valid JSON: {exc}")
+            return None
+        if not isinstance(value, (dict, list)):
+            self.status.setText("The payload must be a JSON object (or a list of arguments).")
+            return None
+        return value
+
+    def run(self) -> bool:
+        payload = self.payload_value()
+        if payload is None:
+            return False
+        if not has_cli_command("event"):
+            self.status.setText("This installation has no runtime (`jitstudio event test` is missing).")
+            return False
+        self.start(event_test_args(self.root, self.full_name, payload))
+        return True
+
+    def start(self, args: list[str], program: str | None = None) -> None:
+        """Start the runtime process with these arguments (the interpreter's, unless program is given)."""
+        self.result.clear()
+        self.last_result = None
+        self.runner.start(args, cwd=self.root, program=program)
+        self.run_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        self.status.setText("Running in the runtime process…")
+        self.sig_runner_started.emit(self.runner, f"Test run of {self.full_name}")
+
+    def stop(self) -> None:
+        self.status.setText("Stopping…")
+        self.runner.stop()
+
+    def _finished(self, code: int, how: str) -> None:
+        self.run_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
+        if how == "stopped":
+            self.status.setText("Stopped.")
+            self.result.setPlainText("The run was stopped before it finished.")
+            return
+        result = parse_result(self.runner.stdout)
+        if result is None:
+            self.status.setText(f"The runtime process {how} (exit code {code}) without a result; see Run output.")
+            self.result.setPlainText(self.runner.stdout)
+            return
+        self.last_result = result
+        status = str(result.get("status", "finished"))
+        record = result.get("recordId", result.get("record_id"))
+        color = STATUS_COLORS.get(status, "")
+        self.status.setText(f"<span style='color:{color}'><b>{status}</b></span>" + (f" — record {record}" if record is not None else ""))
+        self.result.setPlainText(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+        self.sig_result.emit(result)
+
+    def shutdown(self) -> None:
+        if self.runner.is_running():
+            self.runner.stop()
+            if self.runner.process is not None and not self.runner.process.waitForFinished(1500):
+                self.runner.process.kill()
+                self.runner.process.waitForFinished(1000)

@@ -1,0 +1,124 @@
+"""The runtime process: app code runs in a separate Python process the IDE starts and can stop."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
+
+KILL_AFTER_MS = 1500
+
+
+def has_cli_command(name: str) -> bool:
+    from .. import cli
+
+    return name in cli.commands()
+
+
+def event_test_args(root: Path, full_name: str, payload) -> list[str]:
+    """`python -m jitstudio event test DIR EVENT --payload JSON`, as arguments for sys.executable."""
+    return ["-m", "jitstudio", "event", "test", str(root), full_name, "--payload", json.dumps(payload, ensure_ascii=False, default=str)]
+
+
+def parse_result(stdout: str) -> dict | None:
+    """The JSON object the runtime prints as its result: the whole output, or else its last JSON line."""
+    text = stdout.strip()
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+        return value if isinstance(value, dict) else {"output": value}
+    except ValueError:
+        pass
+    start = text.rfind("\n{")
+    while start != -1:
+        try:
+            value = json.loads(text[start + 1:])
+            if isinstance(value, dict):
+                return value
+        except ValueError:
+            pass
+        start = text.rfind("\n{", 0, start)
+    for line in reversed(text.splitlines()):
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except ValueError:
+                continue
+    return None
+
+
+class RuntimeRunner(QObject):
+    """One runtime process at a time. Output streams as it comes; a stuck process is terminated, then killed."""
+
+    sig_started = Signal()
+    sig_output = Signal(str)
+    sig_finished = Signal(int, str)  # exit code, how it ended: "finished" | "stopped" | "crashed" | "failed to start"
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.process: QProcess | None = None
+        self.stdout = ""
+        self._stopping = False
+        self._kill_timer = QTimer(self, singleShot=True, interval=KILL_AFTER_MS)
+        self._kill_timer.timeout.connect(self._kill)
+
+    def is_running(self) -> bool:
+        return self.process is not None and self.process.state() != QProcess.ProcessState.NotRunning
+
+    def start(self, args: list[str], cwd: Path | None = None, program: str | None = None) -> None:
+        if self.is_running():
+            raise RuntimeError("a runtime process is already running; stop it first")
+        self.stdout, self._stopping = "", False
+        process = QProcess(self)
+        env = QProcessEnvironment.systemEnvironment()
+        env.insert("PYTHONUNBUFFERED", "1")
+        env.insert("PYTHONIOENCODING", "utf-8")
+        root = str(Path(__file__).resolve().parents[2])
+        env.insert("PYTHONPATH", root + (":" + env.value("PYTHONPATH") if env.contains("PYTHONPATH") else ""))
+        process.setProcessEnvironment(env)
+        if cwd is not None:
+            process.setWorkingDirectory(str(cwd))
+        process.readyReadStandardOutput.connect(self._read_stdout)
+        process.readyReadStandardError.connect(self._read_stderr)
+        process.finished.connect(self._finished)
+        process.errorOccurred.connect(self._error)
+        self.process = process
+        process.start(program or sys.executable, args)
+        self.sig_started.emit()
+
+    def stop(self) -> None:
+        """Ask the process to end; kill it if it has not ended shortly after."""
+        if not self.is_running():
+            return
+        self._stopping = True
+        self.process.terminate()
+        self._kill_timer.start()
+
+    def _kill(self) -> None:
+        if self.is_running():
+            self.process.kill()
+
+    def _read_stdout(self) -> None:
+        chunk = bytes(self.process.readAllStandardOutput()).decode("utf-8", "replace")
+        self.stdout += chunk
+        self.sig_output.emit(chunk)
+
+    def _read_stderr(self) -> None:
+        self.sig_output.emit(bytes(self.process.readAllStandardError()).decode("utf-8", "replace"))
+
+    def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        self._kill_timer.stop()
+        if self._stopping:
+            how = "stopped"
+        elif status == QProcess.ExitStatus.CrashExit:
+            how = "crashed"
+        else:
+            how = "finished"
+        self.sig_finished.emit(code, how)
+
+    def _error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self._kill_timer.stop()
+            self.sig_finished.emit(-1, "failed to start")

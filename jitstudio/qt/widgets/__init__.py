@@ -1,0 +1,1 @@
+"""Reusable widgets: the code editor, the toggle switch, the JSON payload editor."""

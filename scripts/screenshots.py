@@ -1,0 +1,129 @@
+"""Render the IDE's screenshots to docs/screenshots/*.png, offscreen, on a copy of the Shop example.
+
+    python scripts/screenshots.py [--out DIR] [--dark]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+def settle(app: QApplication, rounds: int = 8) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def grab(widget, path: Path, app: QApplication) -> None:
+    settle(app)
+    widget.grab().save(str(path))
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def fill_wizards(wizard, key: str) -> None:
+    """Typical input, so each screenshot shows the wizard as someone fills it in."""
+    from jitstudio.qt.wizards._fields import select_data
+
+    names = {"event:model": "OrderShipped", "event:workflow": "FinanceReached", "event:normal": "ReserveStock",
+             "event:assistant": "AgentAnswered", "event:agent": "RefundToolCalled", "model": "Invoice",
+             "service": "BillingSvc", "workflow": "InvoiceApproval", "agent": "BillingAgent", "assistant": "HelpDesk"}
+    wizard.name.setText(names[key])
+    form = getattr(wizard, "form", None)
+    if key == "event:model":
+        wizard.title_edit.setText("Tell the customer their order shipped")
+        select_data(form.model, "models.Order")
+        select_data(form.operate, "UpdateAfter")
+        form.some_fields.setChecked(True)
+        form.fields.check("status")
+        form.filter.set_text("Q(Q('status', '=', 'shipped'), Q.AND, Q('amount', '>', 0))")
+        wizard.execution.set_async(True)
+    elif key == "event:workflow":
+        select_data(form.operate, "NodeChange")
+        form.trigger_nodes.check("before.financeApproval")
+    elif key == "event:normal":
+        wizard.function.set_service("services.OrderSvc.onOrderPaid")
+    elif key == "event:assistant":
+        select_data(form.level, "node")
+        select_data(form.node, "orderAgent")
+        select_data(form.node_operate, "afterNodeRun")
+    elif key == "event:agent":
+        select_data(form.function, "refundOrder")
+        select_data(form.stage, "postEvent")
+        wizard.function.set_service("services.OrderSvc.logAgentTool")
+    elif key == "model":
+        for name, title, kind in (("number", "Invoice number", "Stext"), ("total", "Total", "Money"), ("dueDate", "Due date", "Date")):
+            wizard.fields.add_row({"name": name, "title": title, "datatype": kind})
+    elif key == "service":
+        wizard.functions.add_row({"name": "bill", "title": "Bill an order", "args": "orderId"})
+        wizard.events.add_row({"name": "invoiceBilled", "title": "Invoice billed", "desc": "Published by bill"})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--dark", action="store_true")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    work = Path(tempfile.mkdtemp(prefix="jitstudio-shots-"))
+    app = QApplication.instance() or QApplication(["jitstudio"])
+    from jitstudio.cli._project import examples_dir
+    from jitstudio.qt.main_window import MainWindow
+    from jitstudio.qt.settings import Settings
+    from jitstudio.qt.theme import apply_theme
+    from jitstudio.qt.wizards import WIZARDS
+
+    apply_theme(app, dark=args.dark)
+    shop = work / "Projects" / "shop"
+    shutil.copytree(examples_dir() / "shop", shop, ignore=shutil.ignore_patterns(".jitstudio", "__pycache__"))
+    try:
+        window = MainWindow(Settings(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat)))
+        window.settings.add_recent(shop)
+        window.resize(1400, 880)
+        window.show_welcome()
+        window.show()
+        grab(window, out / "welcome.png", app)
+
+        window.open_app(shop, wait=True)
+        window.open_element("models.Order")
+        window.open_element("services.OrderSvc")
+        window.open_element("events.FillOrderNo")
+        grab(window, out / "main_window.png", app)
+        page = window.open_element("events.OrderPaidNotify")
+        grab(window, out / "event_page.png", app)
+        window.resize(1400, 1040)
+        page.show_test_run()
+        page.test_panel.status.setText("Edit the payload and press Run: the event runs in a separate runtime process.")
+        grab(window, out / "test_run.png", app)
+        window.resize(1400, 880)
+
+        window.open_element("aiassistants.ShopAssistant")
+        grab(window, out / "assistant_page.png", app)
+
+        for key, cls in WIZARDS.items():
+            wizard = cls(window.project, window)
+            fill_wizards(wizard, key)
+            wizard.resize(720, max(wizard.sizeHint().height(), 420))
+            wizard.show()
+            grab(wizard, out / f"wizard_{key.replace(':', '_')}.png", app)
+            wizard.close()
+        window.tabs.close_all()
+        window.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

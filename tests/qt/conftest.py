@@ -1,0 +1,48 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jitstudio.cli._project import examples_dir
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path_factory, monkeypatch):
+    """Every test gets its own QSettings file, never the user's."""
+    from PySide6.QtCore import QSettings
+
+    from jitstudio.qt import settings as settings_module
+
+    folder = tmp_path_factory.mktemp("settings")
+    monkeypatch.setattr(settings_module, "QSettings", lambda *a: QSettings(str(folder / "jitstudio.ini"), QSettings.Format.IniFormat))
+    yield
+
+
+@pytest.fixture
+def shop(tmp_path) -> Path:
+    target = tmp_path / "shop"
+    shutil.copytree(examples_dir() / "shop", target, ignore=shutil.ignore_patterns(".jitstudio", "__pycache__"))
+    return target
+
+
+@pytest.fixture
+def project(shop):
+    from jitstudio.project import load_project
+
+    return load_project(shop)
+
+
+@pytest.fixture
+def window(qtbot, shop):
+    from PySide6.QtWidgets import QApplication
+
+    from jitstudio.qt.main_window import MainWindow
+    from jitstudio.qt.theme import apply_theme
+
+    apply_theme(QApplication.instance(), dark=False)
+    win = MainWindow()
+    win.tabs.ask = lambda parent, names: "discard"  # no modal question when the test closes the window
+    qtbot.addWidget(win)
+    win.open_app(shop, wait=True)
+    win.show()
+    yield win
