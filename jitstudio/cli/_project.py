@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..project import load_project
 from ..project.schemas import FILE_KINDS
+from ..runtime.tables import field_problems
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 
@@ -50,7 +51,7 @@ def cmd_check(args) -> int:
         print(f"jitstudio: {root} is not a folder", file=sys.stderr)
         return 2
     project = load_project(root)
-    problems = project.problems
+    problems = sorted(project.problems + [p for m in project.models for p in field_problems(m)])
     if args.json:
         print(json.dumps([p.to_json() for p in problems], indent=2, ensure_ascii=False))
     else:
