@@ -28,8 +28,11 @@ class TextFile:
         bom = decoded.startswith(_BOM)
         if bom:
             decoded = decoded[1:]
-        newline = "\r\n" if "\r\n" in decoded else "\n"
-        return cls(decoded.replace("\r\n", "\n"), newline, bom, encoding)
+        crlf = decoded.count("\r\n")
+        if crlf and crlf == decoded.count("\n"):
+            return cls(decoded.replace("\r\n", "\n"), "\r\n", bom, encoding)
+        # LF only, or mixed endings kept as they are so that a write changes no other line.
+        return cls(decoded, "\n", bom, encoding)
 
     def encode(self, text: str | None = None) -> bytes:
         body = self.text if text is None else text

@@ -14,6 +14,7 @@ _WS = re.compile(r"[ \t\r\n]*")
 _STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"')
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _LITERALS = ("true", "false", "null")
+_NOT_JSON = ("NaN", "Infinity", "-Infinity")
 
 
 class JsonSyntaxError(ValueError):
@@ -68,7 +69,8 @@ class _Scanner:
                 while True:
                     i = self.ws(i)
                     m = _STRING.match(self.text, i)
-                    name = json.loads(m.group())
+                    raw = m.group()
+                    name = raw[1:-1] if "\\" not in raw else json.loads(raw)
                     key_span = Span(m.start(), m.end())
                     i = self.ws(m.end()) + 1  # ':'
                     i = self.ws(self.value(i, pointer + "/" + escape_pointer_token(name), key_span))
@@ -91,6 +93,11 @@ class _Scanner:
                     i += 1
         elif ch == '"':
             i = _STRING.match(self.text, i).end()
+        elif self.text.startswith(_NOT_JSON, i):
+            # Python's json module reads these, but they are not JSON and other tools reject them.
+            word = next(w for w in _NOT_JSON if self.text.startswith(w, i))
+            line, col = line_col(self.text, i)
+            raise JsonSyntaxError(f"{word} is not a JSON value; use a number or null", line, col, i)
         elif ch in "-0123456789":
             i = _NUMBER.match(self.text, i).end()
         else:
@@ -128,6 +135,14 @@ class JsonDocument:
         span = located.key if (prefer_key or probe != pointer) and located.key else located.value
         return line_col(self.text, span.start)
 
+    def locate_in_string(self, pointer: str, index: int) -> tuple[int, int]:
+        """Line and column of character `index` of the string value at pointer, counting escapes as written."""
+        located = self.spans.get(pointer)
+        if located is None or self.text[located.value.start] != '"':
+            return self.locate(pointer)
+        start = located.value.start
+        return line_col(self.text, start + _raw_index(self.text[start : located.value.end], index))
+
     def get(self, pointer: str, default: Any = None) -> Any:
         node = self.data
         for token in _tokens(pointer):
@@ -143,7 +158,9 @@ class JsonDocument:
     def set(self, pointer: str, value: Any) -> "JsonDocument":
         if pointer in self.spans:
             span = self.spans[pointer].value
-            return self._splice(span.start, span.end, self._dump(value, span.start))
+            parent = self.spans.get(pointer.rsplit("/", 1)[0]) if pointer else None
+            one_line = parent is not None and "\n" not in self.text[parent.value.start : parent.value.end]
+            return self._splice(span.start, span.end, self._dump(value, span.start, None if one_line else ""))
         parent, _, key = pointer.rpartition("/")
         key = key.replace("~1", "/").replace("~0", "~")
         container = self.get(parent)
@@ -181,15 +198,19 @@ class JsonDocument:
         close = span.end - 1
         members = [p for p, loc in self.spans.items() if loc.key and p.rsplit("/", 1)[0] == parent]
         if not members:
-            inner_indent = self._indent_at(span.start) + "  "
+            outer_indent = self._indent_at(span.start)
+            inner_indent = outer_indent + _indent_unit(text)
             newline = "\r\n" if "\r\n" in text else "\n"
-            member = f'{newline}{inner_indent}{json.dumps(key, ensure_ascii=False)}: {self._dump(value, close)}{newline}{self._indent_at(span.start)}'
+            dumped = self._dump(value, indent=inner_indent)
+            member = f'{newline}{inner_indent}{json.dumps(key, ensure_ascii=False)}: {dumped}{newline}{outer_indent}'
             return JsonDocument.parse(text[: span.start + 1] + member + text[close:])
         last = max((self.spans[p] for p in members), key=lambda loc: loc.value.end)
         first = min((self.spans[p] for p in members), key=lambda loc: loc.key.start)
         between = text[span.start + 1 : first.key.start]
+        one_line = "\n" not in text[span.start : span.end]
         separator = between if "\n" in between else " "
-        insert = f",{separator}{json.dumps(key, ensure_ascii=False)}: {self._dump(value, first.key.start)}"
+        dumped = self._dump(value, indent=None if one_line else self._indent_at(first.key.start))
+        insert = f",{separator}{json.dumps(key, ensure_ascii=False)}: {dumped}"
         return self._splice(last.value.end, last.value.end, insert)
 
     def _indent_at(self, offset: int) -> str:
@@ -197,11 +218,13 @@ class JsonDocument:
         line = self.text[line_start:offset]
         return line[: len(line) - len(line.lstrip())]
 
-    def _dump(self, value: Any, offset: int) -> str:
-        if isinstance(value, (dict, list)) and value:
-            indent = self._indent_at(offset)
-            unit = _indent_unit(self.text)
-            body = json.dumps(value, ensure_ascii=False, indent=unit)
+    def _dump(self, value: Any, offset: int | None = None, indent: str | None = "") -> str:
+        """The text of value; containers spread over lines indented from `indent` (or the line at offset),
+        or on one line when indent is None."""
+        if isinstance(value, (dict, list)) and value and indent is not None:
+            if offset is not None:
+                indent = self._indent_at(offset)
+            body = json.dumps(value, ensure_ascii=False, indent=_indent_unit(self.text))
             newline = "\r\n" if "\r\n" in self.text else "\n"
             return body.replace("\n", newline + indent)
         return json.dumps(value, ensure_ascii=False)
@@ -210,9 +233,27 @@ class JsonDocument:
         return JsonDocument.parse(self.text[:start] + replacement + self.text[end:])
 
 
-def _indent_unit(text: str) -> int:
-    m = re.search(r"\n( +)\S", text)
-    return len(m.group(1)) if m else 2
+def _indent_unit(text: str) -> str:
+    m = re.search(r"\n([ \t]+)\S", text)
+    return m.group(1) if m else "  "
+
+
+def _raw_index(literal: str, index: int) -> int:
+    """Offset in a JSON string literal (quotes included) of the index-th character of its decoded value."""
+    i, decoded = 1, 0
+    while decoded < index and i < len(literal) - 1:
+        if literal[i] != "\\":
+            step = 1
+        elif literal[i + 1] != "u":
+            step = 2
+        else:
+            step = 6
+            if 0xD800 <= int(literal[i + 2 : i + 6], 16) < 0xDC00 and literal.startswith("\\u", i + 6):
+                if 0xDC00 <= int(literal[i + 8 : i + 12], 16) < 0xE000:
+                    step = 12
+        i += step
+        decoded += 1
+    return i
 
 
 def _tokens(pointer: str):
@@ -229,6 +270,9 @@ def _plain(msg: str) -> str:
         "Expecting property name enclosed in double quotes": "expected a key in double quotes",
         "Extra data": "unexpected text after the end of the JSON value",
         "Unterminated string starting at": "string is not closed",
+        "Invalid control character at": "a string holds a line break or control character; close the string on its line or escape the character (\\n, \\t)",
+        "Invalid \\escape": "invalid escape in a string; use \\\\, \\\", \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX",
+        "Invalid \\uXXXX escape": "invalid \\u escape in a string; write four hex digits, e.g. \\u00e9",
     }.get(msg, msg[0].lower() + msg[1:])
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from ._validation import read_json, validate
@@ -30,6 +31,7 @@ ELEMENT_CLASSES = {
     "aiagents": (AgentElement, AgentSpec),
     "aiassistants": (AssistantElement, AssistantSpec),
 }
+_TYPE_NAME = re.compile(r"^events(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 CONFIG_SPECS = {"workflows": WorkflowConfig, "aiagents": AgentConfig, "aiassistants": AssistantConfig}
 
 
@@ -125,12 +127,12 @@ def _event_type(root: Path, doc) -> str:
         return ""
     event_type = str(doc.data.get("type") or "")
     seen = set()
-    while event_type not in EVENT_SPECS and event_type.startswith("events.") and event_type not in seen:
+    while event_type not in EVENT_SPECS and _TYPE_NAME.match(event_type) and event_type not in seen:
         seen.add(event_type)
         type_json = root.joinpath(*event_type.split(".")) / "e.json"
         try:
             event_type = str(json.loads(TextFile.read(type_json).text).get("type") or "")
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, RecursionError):
             break
     return event_type if event_type in EVENT_SPECS else str(doc.data.get("type") or "")
 

@@ -14,12 +14,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from .elements import Element, EventElement
+from ._validation import describe_errors
 from .files import TextFile, atomic_write_text
 from .jsondoc import JsonDocument, dumps_new
 from .schemas import (
     EVENT_SPECS, AgentConfig, AgentSpec, AssistantConfig, AssistantSpec, ModelSpec, ServiceSpec, WorkflowConfig,
     WorkflowSpec,
 )
+from .pysource import DATATYPES, NOT_FIELD_TYPES, RESERVED_FIELD_NAMES
 from .templates import INIT_INNER, STANDARD_FIELDS, inner_py, model_py, service_py
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -46,25 +48,30 @@ def check_name(root: Path, family: str, name: str) -> str | None:
     return None
 
 
-def _spec_error(exc: ValidationError) -> str:
-    parts = []
-    for e in exc.errors(include_url=False):
-        where = ".".join(str(p) for p in e["loc"]) or "value"
-        parts.append(f"{where}: {e['msg'].removeprefix('Value error, ')}")
-    return "; ".join(parts)
+def _identifier_problem(what: str, name: Any) -> str | None:
+    if not isinstance(name, str) or not _IDENT.match(name):
+        return f"{what} '{name}' is not a valid name: use letters, digits and _, not starting with a digit"
+    if keyword.iskeyword(name):
+        return f"{what} '{name}' is a Python keyword"
+    return None
 
 
 def _write_new(directory: Path, files: dict[str, str]) -> None:
+    """Create an element folder with its files; on any failure no folder is left behind."""
     directory.mkdir(parents=True)
-    for name, text in files.items():
-        atomic_write_text(directory / name, text, TextFile(""))
+    try:
+        for name, text in files.items():
+            atomic_write_text(directory / name, text, TextFile(""))
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
 
 
 def _validated(spec_cls, data: dict) -> None:
     try:
         spec_cls.model_validate(data)
     except ValidationError as exc:
-        raise OperationError(_spec_error(exc)) from None
+        raise OperationError("; ".join(message for _, _, message, _ in describe_errors(exc, data))) from None
 
 
 def _prepare(root: Path, family: str, name: str) -> Path:
@@ -105,10 +112,21 @@ def create_model(root: Path, name: str, *, title: str | None = None, fields: lis
     directory = _prepare(root, "models", name)
     data = {"title": title or name, "type": "models.NormalType", "db": "databases.Default", "backendBundleEntry": "."}
     _validated(ModelSpec, data)
-    own = [f for f in fields or [] if f["name"] not in {s["name"] for s in STANDARD_FIELDS}]
+    own = [f for f in fields or [] if f.get("name") not in {s["name"] for s in STANDARD_FIELDS}]
+    seen = set()
     for f in own:
-        if not _IDENT.match(f.get("name", "")):
-            raise OperationError(f"field name '{f.get('name')}' is not a valid name")
+        reason = _identifier_problem("field name", f.get("name"))
+        if reason is None and f["name"] in RESERVED_FIELD_NAMES:
+            reason = f"field name '{f['name']}' is reserved"
+        if reason is None and f["name"] in seen:
+            reason = f"field '{f['name']}' is given twice"
+        if reason is None and f.get("datatype") not in DATATYPES:
+            reason = f"field '{f['name']}' has unknown datatype '{f.get('datatype')}'"
+        if reason is None and f["datatype"] in NOT_FIELD_TYPES:
+            reason = f"field '{f['name']}': {f['datatype']} cannot be a model field"
+        if reason:
+            raise OperationError(reason)
+        seen.add(f["name"])
     all_fields = STANDARD_FIELDS[:1] + own + STANDARD_FIELDS[1:]
     _write_new(directory, {
         "e.json": dumps_new(data),
@@ -125,6 +143,11 @@ def create_service(root: Path, name: str, *, title: str | None = None, functions
     data = {"title": title or name, "type": "services.NormalType", "backendBundleEntry": ".",
             "functionList": functions, "eventDescs": event_descs or []}
     _validated(ServiceSpec, data)
+    for fn in functions:
+        reason = _identifier_problem("function name", fn["name"]) or next(
+            (r for r in (_identifier_problem("argument name", a["name"]) for a in fn.get("args", [])) if r), None)
+        if reason:
+            raise OperationError(reason)
     _write_new(directory, {
         "e.json": dumps_new(data),
         "service.py": service_py(name, functions),
@@ -192,21 +215,29 @@ def create_assistant(root: Path, name: str, *, title: str | None = None, agent: 
 # -- edits of existing elements
 
 
-def set_json_value(path: Path, pointer: str, value: Any) -> bool:
-    """Set one member of a JSON file with the smallest text change; returns False when nothing changed."""
+_ABSENT = object()
+
+
+def set_json_value(path: Path, pointer: str, value: Any, *, absent_means: Any = _ABSENT) -> bool:
+    """Set one member of a JSON file with the smallest text change; returns False when nothing changed.
+
+    `absent_means` is the value a missing member stands for: setting that value writes nothing.
+    """
     original = TextFile.read(path)
     doc = JsonDocument.parse(original.text)
     if pointer in doc.spans and doc.get(pointer) == value and type(doc.get(pointer)) is type(value):
+        return False
+    if pointer not in doc.spans and absent_means is not _ABSENT and value == absent_means:
         return False
     return atomic_write_text(path, doc.set(pointer, value).text, original)
 
 
 def set_enable(element: EventElement, on: bool) -> bool:
-    return set_json_value(element.ejson.path, "/enable", 1 if on else 0)
+    return set_json_value(element.ejson.path, "/enable", 1 if on else 0, absent_means=1)
 
 
 def set_async(element: EventElement, on: bool) -> bool:
-    return set_json_value(element.ejson.path, "/asyncType", bool(on))
+    return set_json_value(element.ejson.path, "/asyncType", bool(on), absent_means=False)
 
 
 @dataclass
@@ -237,18 +268,19 @@ def rename_element(project, full_name: str, new_name: str) -> RenameReport:
     target = _prepare(project.root, family, new_name)
     new_full = f"{family}.{new_name}"
     report = RenameReport(new_full)
-    pattern = re.compile(rf"""(['"]){re.escape(full_name)}(\.[A-Za-z_]\w*)*\1""")
+    quoted = rf"""(['"]){re.escape(full_name)}(\.[A-Za-z_]\w*)*\1"""
+    pattern = re.compile(rf"{quoted}|\bapp\.{re.escape(full_name)}(?!\w)")
+    shutil.move(str(element.directory), str(target))
     for path in sorted(project.root.rglob("*")):
-        if ".jitstudio" in path.parts or not path.is_file() or path.is_relative_to(element.directory):
+        if ".jitstudio" in path.parts or not path.is_file():
             continue
-        if path.suffix == ".json":
+        if path.suffix == ".json" and not path.is_relative_to(target):
             _rewrite_json_refs(path, full_name, new_full, project.root, report)
         elif path.suffix == ".py":
             text = TextFile.read(path).text
             for lineno, line in enumerate(text.splitlines(), 1):
                 if pattern.search(line):
                     report.code_references.append(f"{path.relative_to(project.root).as_posix()}:{lineno}")
-    shutil.move(str(element.directory), str(target))
     return report
 
 
@@ -276,4 +308,5 @@ def delete_element(project, full_name: str) -> list[str]:
         raise OperationError(f"{full_name} does not exist")
     shutil.rmtree(element.directory)
     remaining = project.reload()
-    return [str(p) for p in remaining.problems if full_name in p.message]
+    named = re.compile(rf"'{re.escape(full_name)}[.']")
+    return [str(p) for p in remaining.problems if named.search(p.message)]

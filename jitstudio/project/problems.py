@@ -6,6 +6,10 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+# Values quoted in a message may hold line breaks or control characters; a problem is always one line.
+_ESCAPES = {i: f"\\x{i:02x}" for i in range(32)} | {9: "\\t", 10: "\\n", 13: "\\r", 0x7F: "\\x7f",
+                                                   0x85: "\\x85", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -16,6 +20,9 @@ class Problem:
     severity: Severity = "error"
     pointer: str = ""
     code: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", self.message.translate(_ESCAPES))
 
     def __str__(self) -> str:
         tag = "" if self.severity == "error" else "warning: "

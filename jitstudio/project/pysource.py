@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import ast
+import copy
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 DATATYPES = (
     "Stext", "Ltext", "Numeric", "Money", "Percent", "RichText", "AutoInt", "Serial", "Radio", "MultiRadio",
@@ -70,25 +72,61 @@ class ClassSource:
     issues: list[SourceIssue] = field(default_factory=list)
 
 
+def _compile(text: str, filename: str) -> tuple[ast.Module | None, SourceIssue | None]:
+    try:
+        return ast.parse(text, filename), None
+    except SyntaxError as exc:
+        return None, SourceIssue(exc.lineno or 1, exc.offset or 1, f"invalid Python: {exc.msg}")
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return None, SourceIssue(1, 1, f"invalid Python: {exc}")
+
+
 def syntax_issue(text: str, filename: str) -> SourceIssue | None:
     """CPython's own report of the first syntax error, or None when the text compiles."""
-    try:
-        ast.parse(text, filename)
-    except SyntaxError as exc:
-        return SourceIssue(exc.lineno or 1, exc.offset or 1, f"invalid Python: {exc.msg}")
-    except ValueError as exc:
-        return SourceIssue(1, 1, f"invalid Python: {exc}")
-    return None
+    return _compile(text, filename)[1]
 
 
-def _parse(text: str, filename: str) -> tuple[MetadataWrapper | None, SourceIssue | None]:
-    issue = syntax_issue(text, filename)
+@dataclass
+class _Parsed:
+    """The libcst module (names, arguments, source of values) and CPython's tree (line and column)."""
+
+    module: cst.Module
+    tree: ast.Module
+    text: str
+    lines: list[str]
+
+    def start(self, node: ast.AST) -> tuple[int, int]:
+        """1-based line and column (in characters) of an ast node."""
+        line = self.lines[node.lineno - 1] if node.lineno <= len(self.lines) else ""
+        return node.lineno, len(line.encode("utf-8")[: node.col_offset].decode("utf-8", "replace")) + 1
+
+    def literal(self, node: ast.expr) -> Any:
+        """The value of a literal expression, or its source text when it is not a literal."""
+        try:
+            return ast.literal_eval(node)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return ast.get_source_segment(self.text, node)
+
+
+def _parse(text: str, filename: str) -> tuple[_Parsed | None, SourceIssue | None]:
+    tree, issue = _compile(text, filename)
     if issue:
         return None, issue
     try:
-        return MetadataWrapper(cst.parse_module(text)), None
+        module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         return None, SourceIssue(exc.raw_line, exc.raw_column + 1, f"invalid Python: {exc.message}")
+    except RecursionError:
+        return None, SourceIssue(1, 1, "invalid Python: nested too deeply")
+    return _Parsed(module, tree, text, re.split(r"\r\n|\r|\n", text)), None
+
+
+def _statements(cst_body, ast_body: list[ast.stmt]):
+    """Pairs of (libcst statement, ast statement) of one block; a line like `a = 1; b = 2` holds two."""
+    flat = []
+    for stmt in cst_body:
+        flat.extend(stmt.body if isinstance(stmt, cst.SimpleStatementLine) else [stmt])
+    return zip(flat, ast_body)
 
 
 def _dotted(node: cst.BaseExpression) -> str:
@@ -97,14 +135,6 @@ def _dotted(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Attribute):
         return f"{_dotted(node.value)}.{node.attr.value}"
     return ""
-
-
-def _literal(module: cst.Module, node: cst.BaseExpression) -> Any:
-    code = module.code_for_node(node)
-    try:
-        return ast.literal_eval(code)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return code
 
 
 def _method_info(fn: cst.FunctionDef, line: int, drop_self: bool) -> MethodInfo:
@@ -123,37 +153,45 @@ def _method_info(fn: cst.FunctionDef, line: int, drop_self: bool) -> MethodInfo:
 
 
 def read_model(text: str, filename: str = "model.py") -> ModelSource:
+    """Fields and Meta of the model class; a reload re-reads only sources whose text changed."""
+    return copy.deepcopy(_read_model(text, filename))
+
+
+def read_classes(text: str, filename: str) -> ClassSource:
+    """The first class in a module (its methods) and the module-level functions."""
+    return copy.deepcopy(_read_classes(text, filename))
+
+
+@functools.lru_cache(maxsize=256)
+def _read_model(text: str, filename: str) -> ModelSource:
     out = ModelSource()
-    wrapper, issue = _parse(text, filename)
+    parsed, issue = _parse(text, filename)
     if issue:
         out.issues.append(issue)
         return out
-    module = wrapper.module
-    positions = wrapper.resolve(PositionProvider)
-    classes = [s for s in module.body if isinstance(s, cst.ClassDef)]
-    model_class = next((c for c in classes if any("Model" in _dotted(b.value) for b in c.bases)), None)
+    module = parsed.module
+    classes = [(s, a) for s, a in _statements(module.body, parsed.tree.body) if isinstance(s, cst.ClassDef)]
+    model_class, model_node = next(
+        ((c, a) for c, a in classes if any("Model" in _dotted(b.value) for b in c.bases)), (None, None))
     if model_class is None:
         out.issues.append(SourceIssue(1, 1, "no model class found; expected `class Name(NormalModel):`"))
         return out
     out.class_name = model_class.name.value
-    for stmt in model_class.body.body:
-        if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Meta":
-            out.meta = _meta(module, stmt)
+    for small, node in _statements(model_class.body.body, model_node.body):
+        if isinstance(small, cst.ClassDef) and small.name.value == "Meta":
+            out.meta = _meta(parsed, node)
             continue
-        if not isinstance(stmt, cst.SimpleStatementLine):
+        if not (isinstance(small, cst.Assign) and isinstance(small.value, cst.Call) and isinstance(node, ast.Assign)):
             continue
-        for small in stmt.body:
-            if not (isinstance(small, cst.Assign) and isinstance(small.value, cst.Call)):
-                continue
-            target = small.targets[0].target
-            callee = _dotted(small.value.func)
-            if not isinstance(target, cst.Name) or not callee.startswith("datatypes."):
-                continue
-            pos = positions[small].start
-            params = {a.keyword.value: _literal(module, a.value) for a in small.value.args if a.keyword}
-            model_field = ModelField(target.value, callee.split(".", 1)[1], params, pos.line, pos.column + 1)
-            out.fields.append(model_field)
-            out.issues.extend(_field_issues(model_field))
+        target = small.targets[0].target
+        callee = _dotted(small.value.func)
+        if not isinstance(target, cst.Name) or not callee.startswith("datatypes."):
+            continue
+        line, col = parsed.start(node)
+        params = {kw.arg: parsed.literal(kw.value) for kw in node.value.keywords if kw.arg}
+        model_field = ModelField(target.value, callee.split(".", 1)[1], params, line, col)
+        out.fields.append(model_field)
+        out.issues.extend(_field_issues(model_field))
     return out
 
 
@@ -170,31 +208,29 @@ def _field_issues(f: ModelField) -> list[SourceIssue]:
     return issues
 
 
-def _meta(module: cst.Module, meta: cst.ClassDef) -> dict[str, Any]:
+def _meta(parsed: _Parsed, meta: ast.ClassDef) -> dict[str, Any]:
     values = {}
-    for stmt in meta.body.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.Assign) and isinstance(small.targets[0].target, cst.Name):
-                    values[small.targets[0].target.value] = _literal(module, small.value)
+    for stmt in meta.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
+            values[stmt.targets[0].id] = parsed.literal(stmt.value)
     return values
 
 
-def read_classes(text: str, filename: str) -> ClassSource:
-    """The first class in a module (its methods) and the module-level functions."""
+@functools.lru_cache(maxsize=256)
+def _read_classes(text: str, filename: str) -> ClassSource:
     out = ClassSource()
-    wrapper, issue = _parse(text, filename)
+    parsed, issue = _parse(text, filename)
     if issue:
         out.issues.append(issue)
         return out
-    positions = wrapper.resolve(PositionProvider)
-    for stmt in wrapper.module.body:
+    for stmt, node in _statements(parsed.module.body, parsed.tree.body):
         if isinstance(stmt, cst.FunctionDef):
-            out.functions[stmt.name.value] = _method_info(stmt, positions[stmt].start.line, drop_self=False)
+            out.functions[stmt.name.value] = _method_info(stmt, node.lineno, drop_self=False)
         elif isinstance(stmt, cst.ClassDef) and out.class_name is None:
             out.class_name = stmt.name.value
             out.bases = [_dotted(b.value) for b in stmt.bases]
-            for inner in stmt.body.body:
+            for inner, inner_node in _statements(stmt.body.body, node.body):
                 if isinstance(inner, cst.FunctionDef):
-                    out.methods[inner.name.value] = _method_info(inner, positions[inner].start.line, drop_self=True)
+                    out.methods[inner.name.value] = _method_info(inner, inner_node.lineno, drop_self=True)
     return out
+

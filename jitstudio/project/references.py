@@ -28,9 +28,12 @@ class _Reporter:
 
     def __call__(self, pointer: str, message: str, severity: str = "error", code: str = "reference", offset: int | None = None):
         doc = self.file.doc
-        line, col = doc.locate(pointer) if doc else (1, 1)
-        if offset is not None and doc and pointer in doc.spans:
-            line, col = line, col + 1 + offset
+        if doc is None:
+            line, col = 1, 1
+        elif offset is not None:
+            line, col = doc.locate_in_string(pointer, offset)
+        else:
+            line, col = doc.locate(pointer)
         self.sink.append(Problem(self.element.rel(self.file.path), line, col, message, severity, pointer, code))
 
 
@@ -57,11 +60,13 @@ def _check_handler(project, event: EventElement, report) -> None:
             report("/funcType", "inner.py must define a function named customFunc")
         return
     service, declared, method = project.service_function(spec.func)
+    if service is not None and not service.valid:
+        return
     if service is None:
         owner = spec.func.rpartition(".")[0]
         report("/func", f"func '{spec.func}': service '{owner}' does not exist; known: {_names(project.services)}")
     elif method is None and not service.source.issues:
-        known = allowed_list(sorted(service.methods)) or "none"
+        known = allowed_list(sorted(m for m in service.methods if not m.startswith("_"))) or "none"
         report("/func", f"func '{spec.func}': {service.full_name} has no function '{spec.func.rpartition('.')[2]}'; it has {known}")
     elif declared is None and method is not None:
         report("/func", f"func '{spec.func}' is not in {service.full_name}'s functionList", "warning")
@@ -82,12 +87,14 @@ def _check_filter(report, pointer: str, text: str | None, fields: list[str] | No
 def _model_event(project, event: EventElement, report) -> None:
     spec = event.event_spec
     model = _need(project, report, "/sender", spec.sender, ModelElement, "sender model")
-    if model is not None:
+    if model is not None and model.source.class_name is not None:
         names = model.field_names
         for index, name in enumerate(spec.fields):
             if name not in names:
                 report(f"/fields/{index}", f"field '{name}' is not a field of {model.full_name}; it has {allowed_list(names)}")
-        _check_filter(report, "/filter", spec.filter, names if not model.source.issues else None)
+        _check_filter(report, "/filter", spec.filter, names)
+    elif model is not None:
+        _check_filter(report, "/filter", spec.filter, None)
     if spec.asyncType and spec.operate.endswith("Before"):
         report("/asyncType", f"an async {spec.operate} handler runs after the write is committed, so it cannot fill fields or stop the write", "warning")
     _check_handler(project, event, report)
@@ -118,7 +125,7 @@ def _normal_event(project, event: EventElement, report) -> None:
     service = project.get(owner)
     if not isinstance(service, ServiceElement):
         report("/sender", f"sender '{spec.sender}': service '{owner}' does not exist; known: {_names(project.services)}")
-    elif name not in service.event_names:
+    elif service.valid and name not in service.event_names:
         declared = allowed_list(service.event_names) or "none"
         report("/sender", f"sender '{spec.sender}': {owner} declares no event '{name}' in eventDescs; it declares {declared}")
     _check_handler(project, event, report)
@@ -173,7 +180,7 @@ def _model(project, model: ModelElement, report) -> None:
     seen = set()
     for f in model.fields:
         if f.name in seen:
-            report("", f"model.py declares field '{f.name}' twice", code="model")
+            report.sink.append(Problem(model.rel(model.directory / "model.py"), f.line, f.col, f"field '{f.name}' is declared twice", code="model"))
         seen.add(f.name)
 
 
@@ -193,7 +200,8 @@ def _workflow(project, workflow: WorkflowElement, report) -> None:
             if name not in nodes:
                 on_config(f"/linkList/{index}/{end}", f"link {end} '{name}' names no node; nodes are {allowed_list(sorted(nodes))}")
         model = project.get(workflow.spec.dataModel)
-        _check_filter(on_config, f"/linkList/{index}/condition", link.condition, model.field_names if isinstance(model, ModelElement) else None)
+        known = model.field_names if isinstance(model, ModelElement) and model.source.class_name else None
+        _check_filter(on_config, f"/linkList/{index}/condition", link.condition, known)
 
 
 def _agent(project, agent: AgentElement, report) -> None:
@@ -205,6 +213,8 @@ def _agent(project, agent: AgentElement, report) -> None:
         owner = project.get(tool.name)
         if owner is None:
             on_config(f"/tools/{index}/name", f"tool '{tool.name}' does not exist")
+            continue
+        if not owner.valid:
             continue
         functions = [f.name for f in (getattr(owner.spec, "functionList", None) or [])]
         if tool.type == "model":

@@ -1,6 +1,9 @@
 """The text of new element files."""
 from __future__ import annotations
 
+import json
+from typing import Any
+
 INNER_HEADER = "from datatypes.Meta import datatypes\nfrom jit.commons.utils.logger import log\n"
 
 INNER_SIGNATURES = {
@@ -12,9 +15,26 @@ INNER_SIGNATURES = {
 }
 
 
+def py_literal(value: Any) -> str:
+    """Python source for a JSON-like value, strings in double quotes."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(py_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{py_literal(k)}: {py_literal(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def docstring(text: str) -> str:
+    """A one-line docstring holding text, whatever quotes or backslashes it contains."""
+    body = " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"""{body}"""'
+
+
 def inner_py(kind: str, title: str) -> str:
     params, doc = INNER_SIGNATURES[kind]
-    return f'{INNER_HEADER}\n\ndef customFunc({params}):\n    """{title}: {doc}"""\n    return None\n'
+    return f"{INNER_HEADER}\n\ndef customFunc({params}):\n    {docstring(f'{title}: {doc}')}\n    return None\n"
 
 
 INIT_INNER = "from .inner import customFunc\n"
@@ -30,19 +50,19 @@ def model_py(class_name: str, title: str, fields: list[dict]) -> str:
     ]
     for f in fields:
         params = {"name": f["name"], "title": f.get("title") or f["name"], **f.get("params", {})}
-        args = ", ".join(f"{k}={v!r}" for k, v in params.items())
+        args = ", ".join(f"{k}={py_literal(v)}" for k, v in params.items())
         lines.append(f"    {f['name']} = datatypes.{f['datatype']}({args})")
     lines += [
         "",
         "    class Meta:",
         '        modelType = "NormalType"',
-        f"        name = {class_name!r}",
-        f"        title = {title!r}",
+        f"        name = {py_literal(class_name)}",
+        f"        title = {py_literal(title)}",
         '        db = "databases.Default"',
-        f"        dbTable = {class_name!r}",
+        f"        dbTable = {py_literal(class_name)}",
         "",
     ]
-    return "\n".join(lines).replace("'", '"')
+    return "\n".join(lines)
 
 
 STANDARD_FIELDS = [
@@ -58,5 +78,5 @@ def service_py(class_name: str, functions: list[dict]) -> str:
         lines.append("    pass")
     for fn in functions:
         params = ", ".join(["self"] + [a["name"] for a in fn.get("args", [])])
-        lines += [f"    def {fn['name']}({params}):", f'        """{fn.get("title") or fn["name"]}"""', "        return None", ""]
+        lines += [f"    def {fn['name']}({params}):", f"        {docstring(fn.get('title') or fn['name'])}", "        return None", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+
+class LocatedValueError(ValueError):
+    """A check across several keys, raised from a model validator, naming the key a problem should point at."""
+
+    def __init__(self, message: str, key: str):
+        super().__init__(message)
+        self.key = key
 
 
 class Spec(BaseModel):
@@ -21,7 +29,12 @@ def _func_type(value: Any) -> Any:
     return value
 
 
-FuncType = Annotated[Literal["Global", "Inner"], BeforeValidator(_func_type)]
+# Both casings appear in the JitAI docs; the schema for editors accepts what the loader accepts.
+FuncType = Annotated[
+    Literal["Global", "Inner"],
+    BeforeValidator(_func_type),
+    WithJsonSchema({"type": "string", "enum": ["Global", "Inner", "global", "inner"]}),
+]
 Flag = Annotated[int, Field(ge=0, le=1)]
 
 

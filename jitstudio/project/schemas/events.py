@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .common import ElementSpec, Flag, FuncType
+from .common import ElementSpec, Flag, FuncType, LocatedValueError
 
 MODEL_OPERATES = ("AddBefore", "AddAfter", "UpdateBefore", "UpdateAfter", "DeleteBefore", "DeleteAfter", "FieldUpdateAfter")
 MODEL_OPERATE_LABELS = {
@@ -56,7 +56,10 @@ class EventSpec(ElementSpec):
     @model_validator(mode="after")
     def _handler_named(self):
         if self.funcType == "Global" and not self.func:
-            raise ValueError("funcType is Global but func is empty; give the service function, e.g. services.AuditSvc.logChange")
+            raise LocatedValueError(
+                "funcType is Global but func is empty; give the service function, e.g. services.AuditSvc.logChange",
+                "funcType",
+            )
         return self
 
 

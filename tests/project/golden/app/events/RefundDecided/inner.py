@@ -1,0 +1,6 @@
+# -*-coding:utf-8-*-
+
+
+def customFunc(eventOutData):
+    # décision prise
+    return eventOutData.handleType.value
