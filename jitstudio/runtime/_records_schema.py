@@ -7,6 +7,7 @@ within the process by a lock so threads queue instead of polling the busy handle
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 from contextlib import contextmanager, nullcontext
@@ -16,7 +17,7 @@ from typing import Iterator
 
 from sqlalchemy import (
     BigInteger, Boolean, Column, Connection, Engine, Float, Index, Integer, MetaData, String, Table, Text,
-    create_engine, event,
+    create_engine, event, inspect,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
@@ -54,6 +55,7 @@ records_table = Table(
     Column("rerun_of", BigInteger),
     Column("chain", Text),
     Column("request_id", String(64)),
+    Column("process", String(128)),
     Index("ix_records_started", "started_at", "id"),
     Index("ix_records_event_started", "event", "started_at", "id"),
     Index("ix_records_status_started", "status", "started_at", "id"),
@@ -81,6 +83,25 @@ messages_table = Table(
 )
 
 SUMMARY_COLUMNS = [c for c in records_table.c if c.name not in ("input", "output", "traceback", "steps")]
+
+
+def this_process() -> str:
+    """What `process` holds for records written here: pid@host."""
+    return f"{os.getpid()}@{socket.gethostname()}"
+
+
+def process_is_gone(process: str) -> bool:
+    """Whether a pid@host process on this host has ended (processes elsewhere are never judged gone)."""
+    pid, _, host = process.partition("@")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def now_us() -> int:
@@ -150,11 +171,26 @@ class Database:
         # checkout per write, and BEGIN IMMEDIATE so other processes' writers queue on busy_timeout.
         self._writer_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else None
         self._writer: Connection | None = None
+        self._reader_engine = self.engine if self.is_sqlite else self.engine.execution_options(
+            isolation_level="AUTOCOMMIT")
         metadata.create_all(self.engine)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Bring a records database written by an earlier version up to date (columns are only added)."""
+        for table in (records_table, messages_table):
+            present = {c["name"] for c in inspect(self.engine).get_columns(table.name)}
+            for column in table.c:
+                if column.name not in present and column.nullable:
+                    kind = column.type.compile(dialect=self.engine.dialect)
+                    with self.write() as conn:
+                        conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
 
     def _make_engine(self) -> Engine:
         if not self.is_sqlite:
-            return create_engine(self.url, pool_pre_ping=True, pool_size=8, max_overflow=24)
+            # No ping per checkout: a page is one round trip (reads run in autocommit); a connection the server
+            # dropped fails once and is replaced.
+            return create_engine(self.url, pool_size=8, max_overflow=24, pool_recycle=1800)
         if self.memory:
             engine = create_engine(self.url, poolclass=StaticPool, connect_args={"check_same_thread": False})
         else:
@@ -196,7 +232,12 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        """A connection for reading: a deferred transaction on SQLite, autocommit on a server."""
         with self._memory_lock or nullcontext():
+            if not self.is_sqlite:
+                with self._reader_engine.connect() as conn:
+                    yield conn
+                return
             with self.engine.connect() as conn:
                 with conn.begin():
                     yield conn

@@ -18,20 +18,36 @@ from ._records_schema import Database, ids_table, records_table
 T = records_table
 I = ids_table  # noqa: E741 - the ids table, named like T
 
-BLOCK = 256
+FIRST_BLOCK, MAX_BLOCK = 16, 1024
 INTERVAL = 0.02
 WAKE_AT = 500
 MAX_QUEUED = 200_000
 
-INSERT = insert(T)
+COLUMNS = tuple(c.name for c in T.c)
 FINISH_COLUMNS = ("status", "ended_at", "output", "error", "traceback", "steps", "duration_ms")
-FINISH = update(T).where(T.c.id == bindparam("v_id")).values({c: bindparam(f"v_{c}") for c in FINISH_COLUMNS})
 FINISH_WALL = update(T).where(T.c.id == bindparam("v_id")).values(
     {**{c: bindparam(f"v_{c}") for c in FINISH_COLUMNS},
      "duration_ms": (bindparam("v_ended_at") - T.c.started_at) / 1000.0})
 _RESERVE = update(I).where(I.c.name == "records").values(next_id=I.c.next_id + bindparam("n")).returning(I.c.next_id)
 
 _LIVE: "weakref.WeakSet[RecordWriter]" = weakref.WeakSet()
+
+
+def _mark(db: Database) -> str:
+    return "?" if db.engine.dialect.paramstyle in ("qmark", "numeric") else "%s"
+
+
+def insert_rows(conn, db: Database, rows: list[tuple]) -> None:
+    """Insert full rows (values in COLUMNS order) through the driver's executemany: the bulk path."""
+    marks = ", ".join([_mark(db)] * len(COLUMNS))
+    conn.exec_driver_sql(f"INSERT INTO {T.name} ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
+
+
+def finish_rows(conn, db: Database, rows: list[tuple]) -> None:
+    """Set the FINISH_COLUMNS (then the id) of records begun earlier."""
+    mark = _mark(db)
+    assignments = ", ".join(f"{c} = {mark}" for c in FINISH_COLUMNS)
+    conn.exec_driver_sql(f"UPDATE {T.name} SET {assignments} WHERE id = {mark}", rows)
 
 
 def reserve_ids(db: Database, n: int) -> int:
@@ -51,6 +67,8 @@ def reserve_ids(db: Database, n: int) -> int:
 
 
 class RecordWriter:
+    """The queue of record writes of one store and the thread that commits it."""
+
     def __init__(self, db: Database, *, interval: float = INTERVAL):
         self._db = db
         self.interval = interval
@@ -60,6 +78,7 @@ class RecordWriter:
         self._open: dict[int, tuple[int, int | None]] = {}
         self._id_lock = threading.Lock()
         self._next_id = self._end_id = 0
+        self._block = FIRST_BLOCK
         self._flush_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -70,8 +89,10 @@ class RecordWriter:
     def new_id(self) -> int:
         with self._id_lock:
             if self._next_id >= self._end_id:
-                self._next_id = reserve_ids(self._db, BLOCK)
-                self._end_id = self._next_id + BLOCK
+                # Small blocks for short-lived processes, growing for busy ones.
+                self._next_id = reserve_ids(self._db, self._block)
+                self._end_id = self._next_id + self._block
+                self._block = min(MAX_BLOCK, self._block * 2)
             self._next_id += 1
             return self._next_id - 1
 
@@ -100,8 +121,12 @@ class RecordWriter:
         if self._closed:
             raise RuntimeError("the record store is closed")
         if len(self._ops) >= MAX_QUEUED:
+            # The database has been failing for a long time: keep memory bounded, oldest writes go first.
             del self._ops[0]
             self.dropped += 1
+            if self.dropped == 1:
+                print("jitstudio: execution records are being dropped: the records database cannot be written",
+                      file=sys.stderr)
         self._ops.append(op)
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="records-writer", daemon=True)
@@ -150,21 +175,22 @@ class RecordWriter:
 
     def _write(self, ops: list[tuple[str, dict[str, Any]]]) -> None:
         inserts: dict[int, dict[str, Any]] = {}
-        updates: list[dict[str, Any]] = []
+        updates: list[tuple] = []
         for kind, data in ops:
             if kind == "begin":
-                inserts[data["id"]] = dict(data)
+                inserts[data["id"]] = data
                 continue
             row = inserts.get(data["v_id"])
+            finished = {c: data[f"v_{c}"] for c in FINISH_COLUMNS}
             if row is None:
-                updates.append(data)
+                updates.append((*finished.values(), data["v_id"]))
             else:
-                row.update({c: data[f"v_{c}"] for c in FINISH_COLUMNS})
+                inserts[data["v_id"]] = {**row, **finished}
         with self._db.write() as conn:
             if inserts:
-                conn.execute(INSERT, list(inserts.values()))
+                insert_rows(conn, self._db, [tuple(row[c] for c in COLUMNS) for row in inserts.values()])
             if updates:
-                conn.execute(FINISH, updates)
+                finish_rows(conn, self._db, updates)
 
     def close(self) -> None:
         with self._lock:

@@ -124,6 +124,7 @@ class _Walker:
 
 
 _NOTHING = object()
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _scalar(value: Any) -> tuple[Any] | None:
@@ -198,4 +199,4 @@ def to_jsonable(value: Any, *, budget: int = DEFAULT_BUDGET) -> Any:
 
 def dumps(value: Any, *, budget: int = DEFAULT_BUDGET) -> str:
     """Compact JSON text of `to_jsonable(value)`."""
-    return json.dumps(to_jsonable(value, budget=budget), ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(to_jsonable(value, budget=budget))

@@ -7,21 +7,23 @@ browser's background work.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
 from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 
 from . import _records_query as query
-from ._records_writer import FINISH_WALL, RecordWriter, reserve_ids
+from ._records_writer import COLUMNS, FINISH_WALL, RecordWriter, insert_rows, reserve_ids
 from ._records_model import Bucket, Cursor, ExecutionRecord, Message, Page, Percentiles
 from ._records_query import Filters
 from ._records_schema import (
-    STATUSES, SUMMARY_COLUMNS, Database, default_url, messages_table, now_us, records_table, records_url_for, to_us,
+    STATUSES, SUMMARY_COLUMNS, Database, default_url, messages_table, now_us, process_is_gone, records_table,
+    records_url_for, this_process, to_us,
 )
-from .jsonable import dumps
+from .jsonable import dumps, to_jsonable
 
 __all__ = [
     "Bucket", "Cursor", "ExecutionRecord", "Filters", "Message", "Page", "Percentiles", "RecordStore", "STATUSES",
@@ -35,8 +37,17 @@ FINAL_STATUSES = ("success", "fail")
 _ROOT_OF = select(T.c.root_id).where(T.c.id == bindparam("v_id"))
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=to_jsonable)
+
+
 def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """JSON text of our own structures (paths, frames); values that JSON lacks go through to_jsonable."""
+    return None if value is None else _ENCODER.encode(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _chain_json(chain: tuple[str, ...]) -> str:
+    return _ENCODER.encode(list(chain))
 
 
 class RecordStore:
@@ -52,6 +63,7 @@ class RecordStore:
         self.app_dir = app_dir
         self._db = Database(url)
         self._writer = RecordWriter(self._db)
+        self._process = this_process()
         self.url = self._db.url.render_as_string(hide_password=False)
 
     @property
@@ -99,7 +111,8 @@ class RecordStore:
             "duration_ms": None, "input": dumps(input), "output": None, "error": None, "traceback": None,
             "steps": None, "parent_id": parent_id, "root_id": root_id, "attempt": attempt,
             "is_async": bool(is_async), "rerun_of": rerun_of,
-            "chain": _json(list(chain) if chain is not None else [event]), "request_id": request_id,
+            "chain": _chain_json(tuple(chain) if chain is not None else (event,)), "request_id": request_id,
+            "process": self._process,
         })
         return record_id
 
@@ -129,6 +142,20 @@ class RecordStore:
             if conn.execute(FINISH_WALL, params).rowcount == 0:
                 raise KeyError(f"no execution record {record_id}")
 
+    def fail_abandoned(self) -> int:
+        """Mark as failed the `running` records whose process (on this host) has ended without finishing
+        them, e.g. killed; the runtime calls this when it opens an app. Returns how many."""
+        with self._read() as conn:
+            stmt = select(T.c.process).where(T.c.status == "running").distinct()
+            gone = [p for p in conn.execute(stmt).scalars() if p and process_is_gone(p)]
+        if not gone:
+            return 0
+        with self._db.write() as conn:
+            result = conn.execute(update(T).where(T.c.status == "running", T.c.process.in_(gone)).values(
+                status="fail", ended_at=now_us(),
+                error="Abandoned: the process running this execution ended before it finished"))
+            return result.rowcount or 0
+
     def insert_many(self, rows: Iterable[Mapping[str, Any]], *, batch: int = 20_000) -> int:
         """Bulk-insert finished records given as column dicts (JSON columns as text; ids are assigned in
         order); for imports, tests and benchmarks. Returns how many were written."""
@@ -145,13 +172,10 @@ class RecordStore:
 
     def _insert_chunk(self, chunk: list[Mapping[str, Any]]) -> int:
         first = reserve_ids(self._db, len(chunk))
-        columns = [c.name for c in T.c]
-        values = [tuple(first + n if c == "id" else row.get(c) for c in columns) for n, row in enumerate(chunk)]
-        mark = "?" if self._db.engine.dialect.paramstyle in ("qmark", "numeric") else "%s"
-        sql = f"INSERT INTO {T.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+        rows = [tuple(first + n if c == "id" else row.get(c) for c in COLUMNS) for n, row in enumerate(chunk)]
         with self._db.write() as conn:
-            conn.exec_driver_sql(sql, values)
-        return len(values)
+            insert_rows(conn, self._db, rows)
+        return len(rows)
 
     def delete(self, ids: Iterable[int]) -> int:
         return query.delete_ids(self._synced(), sorted(set(ids)))

@@ -10,16 +10,19 @@ the rest is counted in a closing note.
 from __future__ import annotations
 
 import functools
-import linecache
 import os
 import sys
 from pathlib import Path
 from time import perf_counter_ns
 from typing import Any
 
+from ._records_statements import Statements, statements_of
+
 MAX_STEPS = 1_000
 MAX_DEPTH = 40
 MAX_SAME_EXPLICIT = 10
+# Frames that are part of the statement that made them: their time is the statement's, their calls nest there.
+_PART_OF_STATEMENT = frozenset({"<genexpr>", "<listcomp>", "<setcomp>", "<dictcomp>", "<lambda>"})
 
 
 def error_text(exc: BaseException) -> str:
@@ -55,8 +58,7 @@ class Step:
             self.error = error
 
     def to_json(self, origin_ns: int) -> dict[str, Any]:
-        """The step as JSON. Statements carry `line` and `code` (their file is the enclosing call's); keys
-        without a value and empty `children` are left out."""
+        """The step as JSON; keys without a value and empty `children` are left out."""
         out: dict[str, Any] = {"kind": self.kind, "status": self.status,
                                "startMs": round((self.first_ns - origin_ns) / 1e6, 3),
                                "durationMs": round(self.total_ns / 1e6, 3), "count": self.count}
@@ -80,9 +82,10 @@ class Step:
 class _Frame:
     """The tracing state of one running app frame; `trace` is its local trace function."""
 
-    __slots__ = ("tracer", "node", "current", "line_ns", "entered_ns", "pending", "raised", "path")
+    __slots__ = ("tracer", "node", "current", "line_ns", "entered_ns", "pending", "raised", "statements",
+                 "line", "raw_line")
 
-    def __init__(self, tracer: "Tracer", node: Step, now: int, path: str):
+    def __init__(self, tracer: "Tracer", node: Step, now: int, statements: Statements):
         self.tracer = tracer
         self.node = node
         self.current: Step | None = None
@@ -90,7 +93,8 @@ class _Frame:
         self.entered_ns = now
         self.pending: BaseException | None = None
         self.raised: BaseException | None = None
-        self.path = path
+        self.statements = statements
+        self.line = self.raw_line = 0
 
     def container(self) -> Step:
         return self.current or self.node
@@ -98,13 +102,19 @@ class _Frame:
     def trace(self, frame, event: str, arg: Any):
         now = perf_counter_ns()
         if event == "line":
+            raw = frame.f_lineno
+            line = self.statements.starts.get(raw, raw)
+            if line == self.line and raw != self.raw_line:
+                self.raw_line = raw  # the next line of a statement written over several lines
+                return self.trace
+            self.line, self.raw_line = line, raw
             self._close_line(now)
             self.pending = None
-            line = frame.f_lineno
             node = self.node.index.get(line)
             if node is None:
                 node = self.tracer.child(self.node, line, lambda: Step(
-                    "statement", "", now, line=line, code=linecache.getline(frame.f_code.co_filename, line).strip()))
+                    "statement", "", now, line=line, file=self.node.file,
+                    code=self.statements.code(line, frame.f_code.co_filename)))
             self.current = node
             self.line_ns = now
             if node is not None:
@@ -149,6 +159,7 @@ class Tracer:
         self.omitted = 0
         self._last_returned: _Frame | None = None
         self._previous: Any = None
+        self._statements: dict[str, Statements] = {}
 
     # -- installing ----------------------------------------------------------------------------------------
 
@@ -172,20 +183,25 @@ class Tracer:
 
     def on_call(self, frame, event: str, arg: Any):
         """The global trace function: a local tracer for app frames, None (untraced) for the rest."""
-        path = self._app_path(frame.f_code.co_filename)
-        if path is None or self.frames >= self.max_depth:
-            return None
         code = frame.f_code
+        path = self._app_path(code.co_filename)
+        if path is None or self.frames >= self.max_depth or code.co_name in _PART_OF_STATEMENT:
+            return None
         now = perf_counter_ns()
         parent = self.container()
         node = parent.index.get(code)
         if node is None:
+            module = code.co_name == "<module>"
             node = self.child(parent, code, lambda: Step(
-                "call", code.co_qualname, now, line=code.co_firstlineno, file=path))
+                "import" if module else "call", path if module else code.co_qualname, now,
+                line=code.co_firstlineno, file=path))
         if node is None:
             return None
         node.count += 1
-        state = _Frame(self, node, now, path)
+        statements = self._statements.get(code.co_filename)
+        if statements is None:
+            statements = self._statements[code.co_filename] = statements_of(code.co_filename)
+        state = _Frame(self, node, now, statements)
         self.stack.append(state)
         self.frames += 1
         return state.trace

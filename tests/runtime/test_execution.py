@@ -145,6 +145,21 @@ def test_unserialisable_values_are_recorded_not_fatal(store, tmp_path):
     assert record.input == {"o": "<Opaque>", "b": "<2 bytes base64:AAE=>"} and record.output == "<Opaque>"
 
 
+def test_step_details_of_any_type_are_recorded(store, tmp_path):
+    from decimal import Decimal
+
+    class Key:
+        def __repr__(self):
+            return "Key(7)"
+
+    def handler():
+        with step("data", "models.Order.get", pk=Key(), amount=Decimal("2.5")):
+            pass
+
+    outcome = run_recorded(store, event="events.D", input=None, call=handler, app_dir=tmp_path)
+    assert store.get(outcome.record_id).steps[0]["info"] == {"pk": "Key(7)", "amount": 2.5}
+
+
 def test_step_outside_an_execution_is_a_no_op():
     with step("data", "create models.Order", rows=1) as s:
         s.set(id=3)

@@ -92,3 +92,43 @@ def test_ids_are_unique_across_stores_and_bulk_inserts(tmp_path):
             stored = list(conn.execute(select(records_table.c.id)).scalars())
         assert len(stored) == len(set(stored)) == 700
         assert set(ids) <= set(stored)
+
+
+def test_running_records_of_a_process_that_died_are_failed(tmp_path):
+    script = textwrap.dedent(f"""
+        import os, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from jitstudio.runtime.records import RecordStore
+        store = RecordStore(app_dir=sys.argv[1])
+        store.begin(event="events.Killed", input=None)
+        store.flush()
+        os._exit(0)
+    """)
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True, timeout=60)
+    with RecordStore(app_dir=tmp_path) as store:
+        mine = store.begin(event="events.Mine", input=None)
+        assert store.fail_abandoned() == 1
+        [killed] = store.page(event="events.Killed").records
+        assert killed.status == "fail" and killed.error.startswith("Abandoned:")
+        assert store.get(mine).status == "running"
+        assert store.fail_abandoned() == 0
+
+
+def test_a_database_from_before_a_column_was_added_is_upgraded(tmp_path):
+    import sqlite3
+
+    path = tmp_path / ".jitstudio" / "records.db"
+    path.parent.mkdir()
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE execution_records (id INTEGER PRIMARY KEY, event VARCHAR(255) NOT NULL,"
+                     " event_type VARCHAR(64) NOT NULL, sender VARCHAR(255) NOT NULL, operate VARCHAR(64) NOT NULL,"
+                     " status VARCHAR(16) NOT NULL, started_at BIGINT NOT NULL, ended_at BIGINT, duration_ms FLOAT,"
+                     " input TEXT, output TEXT, error TEXT, traceback TEXT, steps TEXT, parent_id BIGINT,"
+                     " root_id BIGINT, attempt INTEGER NOT NULL, is_async BOOLEAN NOT NULL, rerun_of BIGINT,"
+                     " chain TEXT, request_id VARCHAR(64))")
+        conn.execute("INSERT INTO execution_records VALUES (1, 'events.Old', '', '', '', 'success', 5, 6, 0.001,"
+                     " 'null', NULL, NULL, NULL, NULL, NULL, NULL, 1, 0, NULL, '[\"events.Old\"]', NULL)")
+    with RecordStore(app_dir=tmp_path) as store:
+        assert store.get(1).event == "events.Old"
+        new = store.begin(event="events.New", input=None)
+        assert store.get(new).id > 1 and store.count() == 2

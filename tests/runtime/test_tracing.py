@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 
 import pytest
 
@@ -74,7 +75,8 @@ def test_step_tree_of_a_handler_with_a_service_call_a_loop_and_a_failing_line(st
     [func] = steps
     assert (func["kind"], func["title"], func["file"], func["status"]) == \
         ("call", "customFunc", "events/OrderCheck/inner.py", "fail")
-    assert set(statements(func)[6]) == {"kind", "status", "startMs", "durationMs", "count", "line", "code"}
+    assert set(statements(func)[6]) == {"kind", "status", "startMs", "durationMs", "count", "line", "file", "code"}
+    assert statements(func)[6]["file"] == "events/OrderCheck/inner.py"
     assert func["error"] == "ValueError: total 13 over limit"
     lines = statements(func)
     assert sorted(lines) == [6, 7, 8, 9, 10, 11, 12]
@@ -251,3 +253,52 @@ def test_data_steps_do_not_trace_app_code_they_call_unless_asked(store, tmp_path
     data, service = steps
     assert "children" not in data
     assert [c["title"] for c in service["children"]] == ["helper"]
+
+
+def test_a_statement_over_several_lines_is_one_step(store, tmp_path):
+    module = load_app_module(tmp_path, "services/M/service.py", """
+        def build(rows):
+            out = []
+            for row in rows:
+                out.append({
+                    "id": row,
+                    "double": row * 2,
+                })
+            if (len(out) > 1
+                    and out[0]["id"] == 0):
+                return out
+            return []
+    """)
+    _outcome, steps = run(store, tmp_path, lambda: module.build([0, 1, 2]))
+    lines = statements(steps[0])
+    assert sorted(lines) == [3, 4, 5, 9, 11]
+    assert lines[5]["count"] == 3
+    assert lines[5]["code"] == 'out.append({ "id": row, "double": row * 2, })'
+    assert lines[9]["code"] == 'if (len(out) > 1 and out[0]["id"] == 0):' and lines[9]["count"] == 1
+
+
+def test_comprehensions_belong_to_their_statement_and_imports_are_marked(store, tmp_path):
+    package = f"helpers_{uuid.uuid4().hex[:8]}"
+    load_app_module(tmp_path, f"{package}/tax.py", """
+        def tax(x):
+            return x // 10
+    """)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = load_app_module(tmp_path, "events/C/inner.py", f"""
+            def customFunc(values):
+                from {package}.tax import tax
+                taxes = [tax(v) for v in values if v > 0]
+                return sorted(taxes, key=lambda t: -t)
+        """)
+        _outcome, steps = run(store, tmp_path, lambda: module.customFunc([10, 0, 30]))
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in (f"{package}.tax", package):
+            sys.modules.pop(name, None)
+    lines = statements(steps[0])
+    imports = [c for c in lines[3].get("children", []) if c["kind"] == "import"]
+    assert [i["title"] for i in imports] == [f"{package}/tax.py"]
+    [tax] = lines[4]["children"]
+    assert (tax["kind"], tax["title"], tax["count"]) == ("call", "tax", 2)
+    assert "children" not in lines[5], "the key lambda is part of its statement"
