@@ -20,7 +20,7 @@ from .execution import current_execution, run_recorded, step
 from .handlers import HandlerError, Handlers
 from .migrate import sync_schema
 from .outbox import Outbox
-from .records import RecordStore
+from .records import RecordStore, records_url_for
 from .tables import build_table, field_problems, internal_tables
 from .values import JitDict, RowData, native, wrap
 from .ai import attach as attach_engines
@@ -41,7 +41,10 @@ class Runtime:
         self.settings: RuntimeSettings = self.project.app.runtime if self.project.app else RuntimeSettings()
         self.db_url, self.db_origin = resolve_db_url(self.root, db_url, self.settings.db)
         self.engine = make_engine(self.db_url)
-        self.records = RecordStore(records_url, app_dir=self.root)
+        self.records = RecordStore(records_url or records_url_for(self.root, self.db_url))
+        self.records.fail_abandoned()
+        if self.project.app:
+            self.records.prune_for_app(self.project.app)
         metadata = MetaData()
         self.model_tables = {m.full_name: build_table(m, metadata) for m in self.project.models}
         self.problems = [p for m in self.project.models for p in field_problems(m)]
