@@ -1,0 +1,120 @@
+"""Which fields a card shows, in which lines, with which editor: the layout of a card's form."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...codesync import LOG_LEVELS, MODEL_OPERATIONS, Card, CardKind, FunctionSignature
+from ._catalog import MODEL_OPERATION_ARGS, MODEL_OPERATION_TITLES, EditorCatalog
+
+LOG_LEVEL_ORDER = ("debug", "info", "warning", "error", "critical", "exception")
+
+
+@dataclass(frozen=True)
+class FieldSlot:
+    """One editor in a card: ``name`` is what `set_field` takes (``args.<key>`` for arguments)."""
+
+    name: str
+    caption: str
+    editor: str = "expr"  # expr | choice | code
+    placeholder: str = ""
+    tooltip: str = ""
+    required: bool = False
+
+
+def _simple(kind: CardKind) -> list[list[FieldSlot]]:
+    if kind is CardKind.ASSIGN:
+        return [[FieldSlot("target", "Variable", required=True), FieldSlot("value", "=", required=True)]]
+    if kind is CardKind.RETURN:
+        return [[FieldSlot("value", "Value", placeholder="nothing")]]
+    if kind is CardKind.RAISE:
+        return [[FieldSlot("exception", "Error", placeholder='ValueError("…")'),
+                 FieldSlot("cause", "from", placeholder="no cause")]]
+    if kind is CardKind.FOR_EACH:
+        return [[FieldSlot("target", "Each", required=True), FieldSlot("iterable", "in", required=True)]]
+    if kind is CardKind.MESSAGE:
+        return [[FieldSlot("title", "Title", required=True)], [FieldSlot("content", "Content", required=True)],
+                [FieldSlot("receivers", "Receivers", placeholder='["sales"]')],
+                [FieldSlot("target", "Result →", placeholder="not kept")]]
+    if kind is CardKind.PUBLISH:
+        return [[FieldSlot("sender", "Event", required=True, tooltip="The declared event's fullName")],
+                [FieldSlot("args", "Args", placeholder="(payload,)")],
+                [FieldSlot("kwargs", "Kwargs", placeholder="{}")]]
+    if kind is CardKind.CODE:
+        return [[FieldSlot("code", "", "code")]]
+    return []
+
+
+def _argument_slots(card: Card, signature: FunctionSignature | None) -> list[list[FieldSlot]]:
+    given = dict(card.fields.get("args") or {})
+    lines: list[list[FieldSlot]] = []
+    used: set[str] = set()
+    for position, spec in enumerate(signature.args if signature else ()):
+        key = str(position) if str(position) in given and spec.name not in given else spec.name
+        used.add(key)
+        hint = spec.data_type or "any"
+        if spec.default not in (None, ""):
+            hint += f" · default {spec.default!r}"
+        lines.append([FieldSlot(f"args.{key}", spec.title or spec.name, placeholder=hint,
+                                tooltip=f"{spec.name}: {spec.data_type or 'any'}", required=spec.required)])
+    for key in given:
+        if key not in used:
+            caption = {"*": "*args", "**": "**kwargs"}.get(key, "Message" if card.kind is CardKind.LOG and key == "0" else key)
+            lines.append([FieldSlot(f"args.{key}", caption)])
+    return lines
+
+
+def field_lines(card: Card, catalog: EditorCatalog) -> list[list[FieldSlot]]:
+    kind = card.kind
+    if kind is CardKind.SERVICE_CALL:
+        signature = catalog.signature(card.fields["service"], card.fields["function"])
+        return [[FieldSlot("service", "Service", "choice"), FieldSlot("function", "Function", "choice")],
+                *_argument_slots(card, signature), [FieldSlot("target", "Result →", placeholder="not kept")]]
+    if kind is CardKind.MODEL_OP:
+        signature = catalog.signature(card.fields["model"], card.fields["operation"])
+        return [[FieldSlot("model", "Model", "choice"), FieldSlot("operation", "Operation", "choice")],
+                *_argument_slots(card, signature), [FieldSlot("target", "Result →", placeholder="not kept")]]
+    if kind is CardKind.LOG:
+        lines = _argument_slots(card, None)
+        level = FieldSlot("level", "Level", "choice")
+        return [[level, *lines[0]], *lines[1:]] if lines else [[level]]
+    if kind is CardKind.BRANCH:
+        return [] if card.fields.get("condition") is None else [[FieldSlot("condition", "", required=True)]]
+    return _simple(kind)
+
+
+def choices_for(card: Card, name: str, catalog: EditorCatalog) -> list[tuple[str, str]]:
+    """(value, label) pairs of a choice field."""
+    if name == "service":
+        return [(s.full_name, f"{s.title}  ·  {s.full_name.rsplit('.', 1)[-1]}") for s in catalog.services]
+    if name == "function":
+        entry = catalog.service(card.fields["service"])
+        return [(f.name, f"{f.title or f.name}  ·  {f.name}") for f in (entry.functions if entry else ())]
+    if name == "model":
+        return [(m.full_name, f"{m.title}  ·  {m.full_name.rsplit('.', 1)[-1]}") for m in catalog.models]
+    if name == "operation":
+        known = [op for op in MODEL_OPERATION_ARGS if op in MODEL_OPERATIONS]
+        known += sorted(MODEL_OPERATIONS - set(known))
+        return [(op, f"{MODEL_OPERATION_TITLES.get(op, op)}  ·  {op}") for op in known]
+    if name == "level":
+        return [(level, level) for level in LOG_LEVEL_ORDER if level in LOG_LEVELS]
+    return []
+
+
+def own_key(card: Card) -> tuple:
+    """What decides a card's own widgets (not its values, not its children): a change rebuilds its row."""
+    if card.kind in (CardKind.SERVICE_CALL, CardKind.MODEL_OP):
+        element = card.fields.get("service") or card.fields.get("model")
+        callee = card.fields.get("function") or card.fields.get("operation")
+        extra = (element, callee, tuple(card.fields["args"]))
+    elif card.kind is CardKind.LOG:
+        extra = tuple(card.fields["args"])
+    elif card.kind is CardKind.BRANCH:
+        extra = (card.fields["keyword"], card.fields.get("condition") is None)
+    else:
+        extra = ()
+    return card.id, card.kind, extra
+
+
+def structure_key(card: Card) -> tuple:
+    """The shape of a card and everything nested in it."""
+    return own_key(card), tuple(structure_key(child) for child in card.children)
