@@ -120,7 +120,7 @@ class AppServer:
     def health(self) -> dict[str, Any]:
         return {"app": self.runtime.project.name, "status": "running", "db": describe(self.runtime.db_url)}
 
-    def answer(self, method: str, target: str, headers: Any, read_body: Callable[[], bytes]) -> tuple[int, dict]:
+    def answer(self, method: str, target: str, headers: Any, body: bytes) -> tuple[int, dict]:
         """(HTTP status, JSON body) for one request."""
         path = urlsplit(target).path
         if path in ("/health", "/health/"):
@@ -134,11 +134,11 @@ class AppServer:
             return _error(ApiError(METHOD_NOT_ALLOWED, f"{method} {path}: app functions are called with POST "
                                                        "and a JSON object of keyword arguments"))
         try:
-            return HTTPStatus.OK, {"errcode": 0, "errmsg": "", "data": self._call(path, headers, read_body)}
+            return HTTPStatus.OK, {"errcode": 0, "errmsg": "", "data": self._call(path, headers, body)}
         except ApiError as exc:
             return _error(exc)
 
-    def _call(self, path: str, headers: Any, read_body: Callable[[], bytes]) -> Any:
+    def _call(self, path: str, headers: Any, body: bytes) -> Any:
         segments = [unquote(s) for s in path[len("/api/"):].split("/")]
         if len(segments) < 3:
             raise ApiError(BAD_REQUEST, "the URL must be /api/{orgId}/{appId}/{elementPath}/{function}, "
@@ -148,7 +148,7 @@ class AppServer:
             raise ApiError(NOT_FOUND, f"this server runs the app {self.runtime.project.name!r}, "
                                       f"not {app_id!r}; call /api/{{orgId}}/{self.runtime.project.name}/…")
         owner, fn = element_name(segments[2:])
-        kwargs = _json_object(read_body())
+        kwargs = _json_object(body)
         user = headers.get(USER_HEADER)
         if user is not None and self._users and user not in self._users:
             raise ApiError(UNKNOWN_USER, f"{USER_HEADER}: {user!r} is not a user of this app; "
@@ -175,10 +175,12 @@ class AppServer:
         with self._idle:
             self._in_flight += 1
 
-    def end_request(self, line: dict[str, Any]) -> None:
+    def end_request(self) -> None:
         with self._idle:
             self._in_flight -= 1
             self._idle.notify_all()
+
+    def log(self, line: dict[str, Any]) -> None:
         if self._log is not None:
             self._log(line)
 
@@ -237,23 +239,29 @@ class _Handler(BaseHTTPRequestHandler):
         app = self.server.app_server
         started = time.perf_counter()
         app.begin_request()
-        status, body = HTTPStatus.INTERNAL_SERVER_ERROR, {}
         try:
             try:
-                status, body = app.answer(self.command, self.path, self.headers, self._read_body)
+                # Read first: a connection closed with the body unread can reset before the answer arrives.
+                request_body = self._read_body()
+                status, body = app.answer(self.command, self.path, self.headers, request_body)
             except ApiError as exc:
                 status, body = _error(exc)
             except Exception as exc:  # noqa: BLE001 - a fault of the server itself still gets a JSON answer
                 status, body = _error(ApiError(SERVER_ERROR, f"{type(exc).__name__}: {exc}"))
+            # Logged before the answer goes out, so a client that has its answer finds the line written.
+            app.log(self._line(int(status), body, started))
             self._send(int(status), body, send_body)
         finally:
-            line = {"event": "request", "method": self.command, "path": urlsplit(self.path).path,
-                    "status": int(status), "ms": round((time.perf_counter() - started) * 1000, 1)}
-            if "errcode" in body:
-                line["errcode"] = body["errcode"]
-                if body["errcode"] != 0:
-                    line["errmsg"] = str(body.get("errmsg", ""))[:300]
-            app.end_request(line)
+            app.end_request()
+
+    def _line(self, status: int, body: dict, started: float) -> dict[str, Any]:
+        line = {"event": "request", "method": self.command, "path": urlsplit(self.path).path, "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 1)}
+        if "errcode" in body:
+            line["errcode"] = body["errcode"]
+            if body["errcode"] != 0:
+                line["errmsg"] = str(body.get("errmsg", ""))[:300]
+        return line
 
     def _read_body(self) -> bytes:
         length = self.headers.get("Content-Length")
@@ -269,12 +277,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: dict, send_body: bool) -> None:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if send_body:
-            self.wfile.write(data)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if send_body:
+                self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client went away; the call itself has run and is logged
 
     def log_message(self, format: str, *args: Any) -> None:
         """Requests are logged as JSON lines by the server; the default stderr line is not wanted."""
