@@ -17,7 +17,7 @@ from .docks import QtMessagesPane, QtProblemsPane, QtRunOutputPane
 from .icons import icon
 from .menus import build_menus
 from .pages import QtEventPage, QtFilePage, QtPage, page_for
-from .runner import RuntimeRunner, has_cli_command
+from .runner import APP_RUN_KILL_AFTER_MS, RuntimeRunner, has_cli_command
 from .session import ProjectSession
 from .settings import Settings
 from .tabs import QtPageTabs
@@ -33,7 +33,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings or Settings()
         self.session: ProjectSession | None = None
-        self.app_runner = RuntimeRunner(self)
+        self.app_runner = RuntimeRunner(self, kill_after_ms=APP_RUN_KILL_AFTER_MS)
         self.setWindowTitle("jitstudio")
         self.setWindowIcon(icon("app"))
         self.resize(1400, 880)
@@ -355,5 +355,5 @@ class MainWindow(QMainWindow):
         self.messages.stop()
         if self.app_runner.is_running():
             self.app_runner.stop()
-            self.app_runner.process.waitForFinished(2000)
+            self.app_runner.process.waitForFinished(APP_RUN_KILL_AFTER_MS)
         event.accept()

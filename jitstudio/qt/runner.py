@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
 KILL_AFTER_MS = 1500
+APP_RUN_KILL_AFTER_MS = 10_000  # an app run drains its async events before it exits
 
 
 def has_cli_command(name: str) -> bool:
@@ -56,12 +57,12 @@ class RuntimeRunner(QObject):
     sig_output = Signal(str)
     sig_finished = Signal(int, str)  # exit code, how it ended: "finished" | "stopped" | "crashed" | "failed to start"
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, kill_after_ms: int = KILL_AFTER_MS):
         super().__init__(parent)
         self.process: QProcess | None = None
         self.stdout = ""
         self._stopping = False
-        self._kill_timer = QTimer(self, singleShot=True, interval=KILL_AFTER_MS)
+        self._kill_timer = QTimer(self, singleShot=True, interval=kill_after_ms)
         self._kill_timer.timeout.connect(self._kill)
 
     def is_running(self) -> bool:
