@@ -1,5 +1,5 @@
 """Start-up probe: with JITSTUDIO_EXIT_AFTER_FIRST_PAINT=1 the IDE reports when its main window has first
-been painted, then closes the window and quits with exit code 0.
+been painted, lets the background work it started finish, closes the window and quits with exit code 0.
 
 The report is one line on stdout, `JITSTUDIO_FIRST_PAINT {json}`, with
 - `monotonic`: `time.monotonic()` when the first paint pass of the main window had finished (on Linux,
@@ -18,11 +18,12 @@ import os
 import sys
 import time
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 ENV = "JITSTUDIO_EXIT_AFTER_FIRST_PAINT"
 MARKER = "JITSTUDIO_FIRST_PAINT"
+WAIT_FOR_WORKERS_MS = 15000
 
 _INSTALLED_AT = time.monotonic()
 
@@ -65,6 +66,12 @@ class _FirstPaint(QObject):
         }
         print(f"{MARKER} {json.dumps(report)}", flush=True)
         self.app.removeEventFilter(self)
+        # Background work the window started (loading the app) finishes and delivers its results first, as
+        # if a person had waited a moment before closing the window.
+        QThreadPool.globalInstance().waitForDone(WAIT_FOR_WORKERS_MS)
+        QTimer.singleShot(0, self._close_and_quit)
+
+    def _close_and_quit(self) -> None:
         self.window.close()
         QTimer.singleShot(0, self.app.quit)
 

@@ -5,9 +5,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
+from . import _startup_probe
+from .workers import wait_for_workers
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +30,10 @@ def application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("jitstudio")
     app.setOrganizationName("jitstudio")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("dev.jitstudio.JitStudio")
+    icon = Path(__file__).resolve().parents[2] / "resources" / "icons" / "app" / "jitstudio.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 
@@ -36,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"jitstudio: {args.dir} is not a folder (commands: jitstudio --help)", file=sys.stderr)
         return 2
     app = application()
+    _startup_probe.install(app)
     from .main_window import MainWindow
     from .theme import apply_theme
 
@@ -46,4 +54,6 @@ def main(argv: list[str] | None = None) -> int:
     elif not args.welcome and window.settings.recent_apps():
         window.open_app(window.settings.recent_apps()[0])
     window.show()
-    return app.exec()
+    status = app.exec()
+    wait_for_workers()
+    return status

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..cli._process import runtime_args
 from ..project import Project
 from .docks import QtMessagesPane, QtProblemsPane, QtRunOutputPane
 from .icons import icon
@@ -168,6 +169,8 @@ class MainWindow(QMainWindow):
         page.sig_status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         if hasattr(page, "sig_open_element"):
             page.sig_open_element.connect(self.open_element)
+        if hasattr(page, "sig_open_function"):
+            page.sig_open_function.connect(self.open_function)
         if isinstance(page, QtEventPage):
             page.sig_open_records.connect(self.open_records)
             page.sig_runner_started.connect(self._runner_started)
@@ -184,6 +187,13 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(page)
         self.centre.setCurrentWidget(self.tabs)
         self.tree.select(full_name)
+        return page
+
+    def open_function(self, owner: str, function: str) -> QtPage | None:
+        """Open a service's page on one of its functions in the function editor."""
+        page = self.open_element(owner)
+        if page is not None and hasattr(page, "edit_function"):
+            page.edit_function(function)
         return page
 
     def open_location(self, path: str, line: int, col: int = 1) -> QtPage | None:
@@ -288,7 +298,7 @@ class MainWindow(QMainWindow):
         if self.app_runner.is_running():
             self.statusBar().showMessage("The app is already running; Stop it first.", 4000)
             return
-        self.app_runner.start(["-m", "jitstudio", "run", str(self.project.root)], cwd=self.project.root)
+        self.app_runner.start(runtime_args(["run", str(self.project.root)]), cwd=self.project.root)
         self.run_output.attach(self.app_runner, f"Run {self.project.title}")
         self.output_dock.raise_()
 

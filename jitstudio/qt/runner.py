@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
+from ..cli._process import runtime_args
+
 KILL_AFTER_MS = 1500
 APP_RUN_KILL_AFTER_MS = 10_000  # an app run drains its async events before it exits
 
@@ -18,8 +20,8 @@ def has_cli_command(name: str) -> bool:
 
 
 def event_test_args(root: Path, full_name: str, payload) -> list[str]:
-    """`python -m jitstudio event test DIR EVENT --payload JSON`, as arguments for sys.executable."""
-    return ["-m", "jitstudio", "event", "test", str(root), full_name, "--payload", json.dumps(payload, ensure_ascii=False, default=str)]
+    """`jitstudio event test DIR EVENT --payload JSON`, as arguments for sys.executable (source install or bundle)."""
+    return runtime_args(["event", "test", str(root), full_name, "--payload", json.dumps(payload, ensure_ascii=False, default=str)])
 
 
 def parse_result(stdout: str) -> dict | None:
