@@ -1,0 +1,150 @@
+"""RecordsBackend: every read and write of the record store runs on a private thread pool, never the GUI thread.
+
+A task is a function of the store; its result (or the traceback it raised) comes back on the GUI thread
+through a queued signal. A task whose ticket was dropped (the filters changed, the page closed) is still run
+to the end but its result is thrown away; long counts and exports also watch a `threading.Event` and stop early.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from ...runtime.records import RecordStore
+
+POOL_THREADS = 4
+
+
+class _Relay(QObject):
+    sig_done = Signal(object)
+    sig_failed = Signal(str)
+    sig_progress = Signal(int, int)
+
+
+class Ticket:
+    """A submitted task: `drop()` discards its result; `cancel` is set for tasks that can stop early."""
+
+    def __init__(self, relay: _Relay):
+        self.relay = relay
+        self.cancel = threading.Event()
+        self.dropped = False
+        self.finished = False
+
+    def drop(self) -> None:
+        self.dropped = True
+        self.cancel.set()
+
+    @property
+    def pending(self) -> bool:
+        return not self.finished and not self.dropped
+
+    def progress(self, done: int, total: int) -> None:
+        """Report progress from the worker thread."""
+        if not self.dropped:
+            self.relay.sig_progress.emit(done, total)
+
+
+class _Job(QRunnable):
+    def __init__(self, backend: "RecordsBackend", fn: Callable, ticket: Ticket, with_ticket: bool):
+        super().__init__()
+        self.backend, self.fn, self.ticket, self.with_ticket = backend, fn, ticket, with_ticket
+
+    def run(self) -> None:
+        if self.ticket.dropped:
+            self.ticket.relay.sig_failed.emit("")
+            return
+        try:
+            store = self.backend.store()
+            result = self.fn(store, self.ticket) if self.with_ticket else self.fn(store)
+        except Exception:  # reported on the GUI thread, never lost in the pool
+            self.ticket.relay.sig_failed.emit(traceback.format_exc())
+            return
+        self.ticket.relay.sig_done.emit(result)
+
+
+def store_source(source: str | os.PathLike) -> tuple[str | None, Path | None]:
+    """(records URL, app folder) for a page opened on a URL or on an app folder. The app folder of a SQLite
+    URL at APP/.jitstudio/records.db is known too (to open files of tracebacks and to re-run)."""
+    text = str(source)
+    if "://" not in text:
+        return None, Path(text).resolve()
+    if text.startswith("sqlite:///"):
+        db = Path(text[len("sqlite:///"):])
+        if db.parent.name == ".jitstudio" and (db.parent.parent / "app.json").is_file():
+            return text, db.parent.parent.resolve()
+    return text, None
+
+
+class RecordsBackend(QObject):
+    """Owns the page's record store (opened lazily on a worker thread) and the pool its tasks run on."""
+
+    def __init__(self, source: str | os.PathLike, parent: QObject | None = None):
+        super().__init__(parent)
+        self.url, self.app_dir = store_source(source)
+        self._store: RecordStore | None = None
+        self._store_lock = threading.Lock()
+        self._closed = False
+        self.pool = QThreadPool()
+        self.pool.setMaxThreadCount(POOL_THREADS)
+        self._tickets: set[Ticket] = set()
+
+    def store(self) -> RecordStore:
+        """The store, opened on first use; only ever called on worker threads."""
+        with self._store_lock:
+            if self._closed:
+                raise RuntimeError("the record browser was closed")
+            if self._store is None:
+                self._store = RecordStore(self.url, app_dir=self.app_dir if self.url is None else None)
+            return self._store
+
+    def submit(self, fn: Callable[..., Any], on_done: Callable[[Any], None] | None = None,
+               on_failed: Callable[[str], None] | None = None, *, on_progress: Callable[[int, int], None] | None = None,
+               with_ticket: bool = False) -> Ticket:
+        """Run `fn(store)` (or `fn(store, ticket)` with `with_ticket`) on the pool; the callbacks run on the GUI
+        thread unless the ticket was dropped first."""
+        relay = _Relay()
+        ticket = Ticket(relay)
+        if self._closed:
+            ticket.drop()
+            return ticket
+        self._tickets.add(ticket)
+
+        def done(result: Any) -> None:
+            self._finish(ticket)
+            if not ticket.dropped and on_done is not None:
+                on_done(result)
+
+        def failed(text: str) -> None:
+            self._finish(ticket)
+            if not ticket.dropped and text and on_failed is not None:
+                on_failed(text)
+
+        relay.sig_done.connect(done)
+        relay.sig_failed.connect(failed)
+        if on_progress is not None:
+            relay.sig_progress.connect(lambda d, t: None if ticket.dropped else on_progress(d, t))
+        self.pool.start(_Job(self, fn, ticket, with_ticket))
+        return ticket
+
+    def _finish(self, ticket: Ticket) -> None:
+        ticket.finished = True
+        self._tickets.discard(ticket)
+
+    def busy(self) -> bool:
+        return bool(self._tickets)
+
+    def close(self, wait_ms: int = 3000) -> None:
+        """Drop every task, let the running ones stop, and release the store; later tasks never run."""
+        self._closed = True
+        for ticket in list(self._tickets):
+            ticket.drop()
+        self.pool.clear()
+        self.pool.waitForDone(wait_ms)
+        with self._store_lock:
+            store, self._store = self._store, None
+        if store is not None:
+            store.close()
