@@ -1,6 +1,6 @@
 # Start and stop a private PostgreSQL cluster; exports JITSTUDIO_TEST_PG_URL when it is up.
 PG_DIR="${PG_DIR:-$(mktemp -d /tmp/jitstudio-pg.XXXXXX)}"
-PG_PORT="${PG_PORT:-55432}"
+PG_PORT="${PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 
 _pg_bin() {
   local d
