@@ -1,8 +1,6 @@
 """MainWindow: the element tree on the left, pages in the centre, Problems / Messages / Run output below."""
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -18,6 +16,8 @@ from .docks import QtMessagesPane, QtProblemsPane, QtRunOutputPane
 from .icons import icon
 from .menus import build_menus
 from .pages import QtEventPage, QtFilePage, QtPage, page_for
+from .failures import QtFailureIndicator
+from .records import open_records as open_records_page
 from .runner import APP_RUN_KILL_AFTER_MS, RuntimeRunner, has_cli_command
 from .session import ProjectSession
 from .settings import Settings
@@ -70,6 +70,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.problem_count)
 
+        self.failures = QtFailureIndicator(self.tree, self.statusBar(), self)
+        self.failures.sig_open_failures.connect(lambda: self.open_records(None, status="fail"))
         self.actions_by_name = build_menus(self)
         for dock in (self.tree_dock, self.problems_dock, self.messages_dock, self.output_dock):
             self.view_menu.addAction(dock.toggleViewAction())
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
         self.problems_dock.raise_()
         self.centre.setCurrentWidget(self.empty)
         self.messages.set_root(root)
+        self.failures.watch(root)
         if wait:
             self.session.load_now()
         else:
@@ -133,6 +136,7 @@ class MainWindow(QMainWindow):
         if not self.tabs.confirm_close_all():
             return False
         self.tabs.close_all()
+        self.failures.stop()
         if self.session is not None:
             self.session.deleteLater()
         self.session = None
@@ -264,16 +268,14 @@ class MainWindow(QMainWindow):
         return full_name
 
     # -- running, records
-    def records_available(self) -> bool:
-        return importlib.util.find_spec("jitstudio.qt.records") is not None
-
-    def open_records(self, event_full_name: str) -> QWidget | None:
-        """Open the record browser filtered to one event (the `records` package provides it)."""
-        if not self.records_available():
-            self.statusBar().showMessage("The execution record browser is not part of this installation yet.", 6000)
+    def open_records(self, event_full_name: str | None = None, status: str | None = None) -> QWidget | None:
+        """Open the record browser, filtered to one event or showing all events."""
+        if self.project is None:
             return None
-        records = importlib.import_module("jitstudio.qt.records")
-        return records.open_records(self, self.project.root, event_full_name)
+        page = open_records_page(self, self.project.root, event_full_name)
+        if status is not None:
+            page.filter_bar.set_status(status)
+        return page
 
     def _runner_started(self, runner: RuntimeRunner, title: str) -> None:
         self.run_output.attach(runner, title)

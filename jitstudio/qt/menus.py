@@ -39,6 +39,7 @@ def build_menus(window: "MainWindow") -> dict[str, QAction]:
         "test_run": _action(window, "&Test run this event", window.test_run_current, "Ctrl+F5", "play"),
         "stop": _action(window, "&Stop", window.stop_run, "Shift+F5", "stop"),
         "records": _action(window, "Execution &records of this event", window.records_current, icon_name="records"),
+        "all_records": _action(window, "&Execution records (all events)", lambda: window.open_records(None), "Ctrl+Shift+E", icon_name="records"),
         "about": _action(window, "&About jitstudio", window.about),
     }
     new_shortcut = QAction(window)
@@ -72,6 +73,8 @@ def build_menus(window: "MainWindow") -> dict[str, QAction]:
     run_menu.addAction(acts["records"])
 
     window.view_menu = bar.addMenu("&View")
+    window.view_menu.addAction(acts["all_records"])
+    window.view_menu.addSeparator()
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(acts["about"])
     return acts

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLineEdit, QToolButton, QTreeView, QVBoxLayout, QWidget
 
 from ...project import EventElement, Project
@@ -12,6 +12,9 @@ from .add_menu import build_add_menu
 FULL_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 KEY_ROLE = Qt.ItemDataRole.UserRole + 3
+NAME_ROLE = Qt.ItemDataRole.UserRole + 4
+PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 5
+TIP_ROLE = Qt.ItemDataRole.UserRole + 6
 
 
 class _Filter(QSortFilterProxyModel):
@@ -48,6 +51,7 @@ class QtElementTree(QWidget):
         self.plus.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.plus.setMenu(build_add_menu(self, self.sig_new_element.emit))
         self.model = QStandardItemModel(self)
+        self.failure_counts: dict[str, int] = {}
         self.proxy = _Filter(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTreeView(headerHidden=True, uniformRowHeights=True)
@@ -110,16 +114,39 @@ class QtElementTree(QWidget):
         if isinstance(element, EventElement) and not element.enabled:
             item_icon = icon("event_off")
         item = QStandardItem(item_icon, element.name)
+        item.setData(element.name, NAME_ROLE)
         item.setData(element.full_name, FULL_NAME_ROLE)
         item.setData(element.full_name, KEY_ROLE)
         item.setData(f"{element.name} {element.title} {element.full_name}", SEARCH_ROLE)
         state = ""
         if isinstance(element, EventElement):
             state = "\n" + ("enabled" if element.enabled else "disabled") + (", async" if element.is_async else ", sync")
-        item.setToolTip(f"{element.title}\n{element.full_name}{state}")
-        if element.problems:
-            item.setForeground(Qt.GlobalColor.red)
+        item.setData(f"{element.title}\n{element.full_name}{state}", TIP_ROLE)
+        item.setData(bool(element.problems), PROBLEM_ROLE)
+        self._paint_failures(item)
         return item
+
+    def set_failure_counts(self, counts: dict[str, int]) -> None:
+        """Badge each event with its failed executions (of the last 24 hours)."""
+        self.failure_counts = dict(counts)
+        for index in self._walk_source(QModelIndex()):
+            item = self.model.itemFromIndex(index)
+            if item is not None and item.data(FULL_NAME_ROLE):
+                self._paint_failures(item)
+
+    def _paint_failures(self, item: QStandardItem) -> None:
+        failed = self.failure_counts.get(item.data(FULL_NAME_ROLE), 0)
+        item.setText(f"{item.data(NAME_ROLE)}   ⚠ {failed}" if failed else item.data(NAME_ROLE))
+        bad = failed or item.data(PROBLEM_ROLE)
+        item.setForeground(QBrush(QColor("#c62828")) if bad else QBrush())
+        tip = item.data(TIP_ROLE)
+        item.setToolTip(f"{tip}\n{failed} failed in the last 24 hours" if failed else tip)
+
+    def _walk_source(self, parent: QModelIndex):
+        for row in range(self.model.rowCount(parent)):
+            index = self.model.index(row, 0, parent)
+            yield index
+            yield from self._walk_source(index)
 
     def _filter(self, text: str) -> None:
         self.proxy.set_query(text)

@@ -1,0 +1,47 @@
+"""Failed executions at a glance: a count in the status bar and a badge on each failing event in the tree."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QToolButton
+
+from .records.watcher import QtFailureWatcher
+
+
+class QtFailureIndicator(QObject):
+    """Watches an app's records and shows its failures of the last 24 hours; clicking opens them."""
+
+    sig_open_failures = Signal()
+
+    def __init__(self, tree, status_bar, parent: QObject | None = None):
+        super().__init__(parent)
+        self.tree = tree
+        self.watcher: QtFailureWatcher | None = None
+        self.button = QToolButton()
+        self.button.setAutoRaise(True)
+        self.button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.button.setStyleSheet("QToolButton { color: #c62828; font-weight: 600; }")
+        self.button.setToolTip("Failed executions in the last 24 hours — click to open them")
+        self.button.clicked.connect(self.sig_open_failures)
+        self.button.hide()
+        status_bar.addPermanentWidget(self.button)
+
+    def watch(self, root: Path) -> None:
+        self.stop()
+        self.watcher = QtFailureWatcher(root, self)
+        self.watcher.sig_failures_changed.connect(self._show)
+        self.watcher.start()
+
+    def stop(self) -> None:
+        if self.watcher is not None:
+            self.watcher.timer.stop()
+            self.watcher.deleteLater()
+            self.watcher = None
+        self._show({})
+
+    def _show(self, failures: dict) -> None:
+        total = sum(failures.values())
+        self.button.setText(f"⚠ {total} failed (24 h)")
+        self.button.setVisible(total > 0)
+        self.tree.set_failure_counts(failures)
