@@ -68,6 +68,23 @@ def fill_wizards(wizard, key: str) -> None:
         wizard.events.add_row({"name": "invoiceBilled", "title": "Invoice billed", "desc": "Published by bill"})
 
 
+def function_editor_shots(project, out: Path, app: QApplication) -> None:
+    """The function editor on its own, in both views, with a card selected."""
+    from jitstudio.qt.funceditor import QtFunctionEditor
+
+    event = project.get("events.OrderPaidNotify")
+    editor = QtFunctionEditor(project, event.inner_path, event_kind=event.event_type,
+                              model_fields=project.get("models.Order").field_names)
+    editor.resize(1180, 820)
+    editor.show()
+    selected = next(card for card in editor.doc.walk() if card.fields.get("target") == "receivers")
+    editor.cards_view.select(selected.id)
+    grab(editor, out / "function-editor-visual.png", app)
+    editor.set_mode("code")
+    grab(editor, out / "function-editor-code.png", app)
+    editor.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
@@ -110,6 +127,9 @@ def main(argv: list[str] | None = None) -> int:
 
         window.open_element("aiassistants.ShopAssistant")
         grab(window, out / "assistant_page.png", app)
+        window.open_function("services.OrderSvc", "auditChange")
+        grab(window, out / "service_function.png", app)
+        function_editor_shots(window.project, out, app)
 
         for key, cls in WIZARDS.items():
             wizard = cls(window.project, window)

@@ -66,26 +66,80 @@ def test_trigger_form_edits_are_marked_and_saved(qtbot, window, shop):
 
 def test_inner_code_is_edited_and_saved_atomically(qtbot, window, shop):
     page = window.open_element("events.FillOrderNo")
-    assert not page.editor.isReadOnly()
-    assert "def customFunc(eventOutData)" in page.editor.text()
-    page.editor.moveCursor(QTextCursor.MoveOperation.End)
-    qtbot.keyClick(page.editor, Qt.Key.Key_Return)
-    qtbot.keyClicks(page.editor, "x = (")
-    qtbot.waitUntil(lambda: bool(page.editor.markers()))
-    assert "invalid Python" in page.editor.markers()[0].message
-    qtbot.keyClicks(page.editor, ")")
-    qtbot.waitUntil(lambda: not page.editor.markers())
-    assert page.is_dirty()
-    assert window.save_current()
+    editor = page.function_editor
+    assert page.code_stack.currentWidget() is editor and editor.mode() == "visual"
+    assert not editor.save_button.isVisibleTo(editor)
+    editor.set_mode("code")
+    view = editor.code_view
+    assert "def customFunc(eventOutData)" in view.text()
+    view.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    qtbot.keyClicks(view, "x = (")
+    qtbot.waitUntil(lambda: any(m.severity == "error" for m in view.markers()))
+    assert page.is_dirty() and not editor.doc.is_valid
+    qtbot.keyClicks(view, ")")
+    qtbot.waitUntil(lambda: not any(m.severity == "error" for m in view.markers()))
+    assert page.is_dirty() and page.save_button.isEnabled()
+    choose(page.form.operate, "AddAfter")
+    window.activateWindow()
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # the window's Save: the whole page
     assert "x = ()" in (shop / "events/FillOrderNo/inner.py").read_text()
-    assert not page.is_dirty()
+    assert _ejson(shop, "FillOrderNo")["operate"] == "AddAfter"
+    assert not page.is_dirty() and not editor.is_dirty()
+
+
+def test_revert_drops_unsaved_function_edits(qtbot, window, shop):
+    page = window.open_element("events.FillOrderNo")
+    path = shop / "events/FillOrderNo/inner.py"
+    original = path.read_text()
+    editor = page.function_editor
+    editor.set_mode("code")
+    editor.code_view.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClick(editor.code_view, Qt.Key.Key_Return)
+    qtbot.keyClicks(editor.code_view, "# scratch")
+    editor.flush_typing()
+    type_into(qtbot, page.title_edit, "Scratch title")
+    index = window.tabs.indexOf(page)
+    assert page.is_dirty() and window.tabs.tabText(index).startswith(DIRTY_MARK)
+    click(qtbot, page.revert_button)
+    assert editor.text() == original and not editor.is_dirty()
+    assert page.title_edit.text() == _ejson(shop, "FillOrderNo")["title"]
+    assert not page.is_dirty() and not window.tabs.tabText(index).startswith(DIRTY_MARK)
+    assert path.read_text() == original
+
+
+def test_a_new_event_starts_from_the_template_and_saves_it(qtbot, window, shop):
+    from jitstudio.project import create_event
+
+    create_event(shop, "Fresh", "model", sender="models.Order", operate="AddAfter")
+    (shop / "events/Fresh/inner.py").unlink()
+    window.session.load_now()
+    page = window.open_element("events.Fresh")
+    assert page.is_dirty() and "def customFunc(eventOutData)" in page.function_editor.text()
+    assert window.save_current()
+    assert "def customFunc(eventOutData)" in (shop / "events/Fresh/inner.py").read_text()
+    assert (shop / "events/Fresh/__init__.py").is_file() and not page.is_dirty()
 
 
 def test_switching_to_a_service_function_shows_the_method(qtbot, window, shop):
     page = window.open_element("events.OrderStatusAudit")
-    assert page.editor.isReadOnly()
+    assert page.code_stack.currentWidget() is page.editor and page.editor.isReadOnly()
+    assert page.function_editor is None
     assert "def auditChange(self, eventOutData):" in page.editor.text()
     assert "def payOrder" not in page.editor.text()
+    click(qtbot, page.function.inner_radio)
+    assert page.code_stack.currentWidget() is page.function_editor and page.is_dirty()
+
+
+def test_open_service_edits_the_method_on_the_service_page(qtbot, window):
+    page = window.open_element("events.OrderStatusAudit")
+    page.open_service_button.click()
+    service = window.current_page()
+    assert service.key == "services.OrderSvc"
+    editor = service.tabs.currentWidget()
+    assert editor.function == "auditChange" and editor.class_name == "OrderSvc"
+    assert editor.doc.is_valid and editor.doc.cards
 
 
 def test_closing_a_page_with_edits_asks(qtbot, window, shop):

@@ -76,8 +76,9 @@ def test_problems_refresh_when_files_change_and_open_at_the_line(qtbot, window, 
     page = window.current_page()
     assert isinstance(page, QtEventPage) and page.key == "events.FillOrderNo"
     line = int(item.text(2).split(":")[0])
-    assert page.editor.textCursor().blockNumber() + 1 == line
-    assert any(m.line == line for m in page.editor.markers())
+    view = page.function_editor.code_view
+    assert page.function_editor.mode() == "code" and view.textCursor().blockNumber() + 1 == line
+    qtbot.waitUntil(lambda: any(m.line == line for m in view.markers()))
 
 
 def test_a_json_problem_opens_the_file_page(qtbot, window, shop):

@@ -3,7 +3,7 @@ palette), drag and drop to reorder or to drop a new statement, and the greyed st
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import Any, Mapping, Protocol
 
 from PySide6.QtCore import QByteArray, QMimeData, QPoint, Qt
 from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPixmap
@@ -60,7 +60,7 @@ class CardListView(QScrollArea):
         self.catalog = catalog
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.canvas = _Canvas(self)
         self.canvas.setObjectName("cardCanvas")
         layout = QVBoxLayout(self.canvas)
@@ -82,18 +82,40 @@ class CardListView(QScrollArea):
         self.issues: list[Issue] = []
         self.selected_id: str | None = None
         self._key: tuple | None = None
+        self._own_keys: dict[tuple, tuple] = {}
 
     # ----- showing the document ------------------------------------------------------------------
 
-    def set_cards(self, cards: tuple[Card, ...], issues: list[Issue]) -> None:
+    def set_cards(self, cards: tuple[Card, ...], issues: list[Issue], stamps: Mapping[str, object] | None = None) -> None:
+        """Show `cards`. A row whose card has the same stamp (its source) and issues as last time is not
+        touched; without `stamps` every row is brought up to date."""
         self.cards, self.issues = cards, issues
-        key = tuple(structure_key(card) for card in cards)
+        known, self._own_keys = self._own_keys, {}
+
+        def own(card: Card) -> tuple:
+            """own_key, reused for a card whose stamp did not change (reading fields renders them)."""
+            if stamps is None:
+                return own_key(card)
+            stamp = (card.id, stamps.get(card.id))
+            self._own_keys[stamp] = known[stamp] if stamp in known else own_key(card)
+            return self._own_keys[stamp]
+
+        key = tuple(structure_key(card, own) for card in cards)
         if key != self._key:
             self._rebuild(cards)
             self._key = key
         by_id = {card.id: card for root in cards for card in root.walk()}
+        mine: dict[str, list[Issue]] = {}
+        for issue in issues:
+            mine.setdefault(issue.card_id, []).append(issue)
         for card_id, row in self.rows.items():
-            row.update_card(by_id[card_id], issues)
+            card, own = by_id[card_id], mine.get(card_id, [])
+            shown = None if stamps is None else (stamps.get(card_id), own)
+            if shown is not None and shown == row.shown:
+                row.card = card
+                continue
+            row.update_card(card, own)
+            row.shown = shown
         if self.selected_id not in self.rows:
             self.selected_id = None
 

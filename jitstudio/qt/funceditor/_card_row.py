@@ -161,6 +161,7 @@ class CardRow(QFrame):
             self.body = CardBody(card.id, kind_color(card.kind))
         if self.body is not None:
             outer.addWidget(self.body)
+        self.shown: tuple | None = None  # what update_card last showed, as CardListView.set_cards stamps it
         self.update_card(card, [])
 
     # ----- building ------------------------------------------------------------------------------
@@ -187,7 +188,7 @@ class CardRow(QFrame):
         for position, slot in enumerate(inline):
             if slot.caption and not slot.caption[0].isupper():
                 line.addWidget(QLabel(slot.caption, objectName="fieldCaption"))
-            stretch = 0 if slot.editor == "choice" else (2 if position == 0 and len(inline) > 1 else 5)
+            stretch = 0 if slot.editor == "choice" else (3 if position == 0 and len(inline) > 1 else 5)
             line.addWidget(self._add_editor(slot, inline=True), stretch)
         if not inline:
             if card.kind in (CardKind.BRANCH, CardKind.IF, CardKind.CODE):  # their body already says it all
@@ -256,32 +257,35 @@ class CardRow(QFrame):
         return value if value is None or isinstance(value, str) else str(value)
 
     def update_card(self, card: Card, issues: list[Issue]) -> None:
+        """Show `card` and its own `issues`; widgets whose look does not change are left alone."""
         self.card = card
         for name, editor in self.editors.items():
             editor.set_value(self._value(name))
         if self.summary_label is not None:
             self.summary_label.set_full_text(summary(card))
         if card.kind is CardKind.IF:
-            self.add_else_button.setVisible(all(b.fields["keyword"] != "else" for b in card.children))
-        mine = [i for i in issues if i.card_id == card.id]
+            _show(self.add_else_button, all(b.fields["keyword"] != "else" for b in card.children))
         general = []
-        for label in self.issue_labels.values():
-            label.setVisible(False)
-        for issue in mine:
-            label = self.issue_labels.get(issue.field)
-            if label is not None:
-                label.setText(issue.message)
-                label.setVisible(True)
+        shown = {}
+        for issue in issues:
+            if issue.field in self.issue_labels:
+                shown[issue.field] = issue.message
             else:
                 general.append(issue.message)
+        for name, label in self.issue_labels.items():
+            if name in shown and label.text() != shown[name]:
+                label.setText(shown[name])
+            _show(label, name in shown)
         self.general_issue.setText("\n".join(general))
-        self.general_issue.setVisible(bool(general))
-        self.issue_badge.setText(f"⚠ {len(mine)}")
-        self.issue_badge.setToolTip("\n".join(i.message for i in mine))
-        self.issue_badge.setVisible(bool(mine))
-        self.setProperty("hasIssues", bool(mine))
+        _show(self.general_issue, bool(general))
+        self.issue_badge.setText(f"⚠ {len(issues)}")
+        self.issue_badge.setToolTip("\n".join(i.message for i in issues))
+        _show(self.issue_badge, bool(issues))
+        if self.property("hasIssues") != bool(issues):
+            self.setProperty("hasIssues", bool(issues))
 
     def show_error(self, name: str, message: str) -> None:
+        self.shown = None
         label = self.issue_labels.get(name, self.general_issue)
         label.setText(message)
         label.setVisible(True)
@@ -304,3 +308,9 @@ class CardRow(QFrame):
         path.addRoundedRect(QRectF(0.5, 0.5, self.width() - 1, self.height() - 1), 6, 6)
         painter.setClipPath(path)
         painter.fillRect(QRectF(0, 0, 5, self.height()), kind_color(self.card.kind))
+
+
+def _show(widget: QWidget, visible: bool) -> None:
+    """setVisible costs a layout pass even when nothing changes; skip it then."""
+    if widget.isHidden() == visible or not widget.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+        widget.setVisible(visible)

@@ -36,6 +36,8 @@ class FunctionToolbar(QFrame):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             owner.addAction(action)
         self.save_button = QPushButton("Save", objectName="funcSaveButton")
+        self.palette_button = QToolButton(objectName="paletteToggle", text="Palette", checkable=True, checked=True,
+                                          toolTip="Show or hide the statements you can add")
         self.mode_switch = ToggleSwitch("Code")
         self.mode_switch.setObjectName("modeSwitch")
         self.mode_switch.setToolTip("Switch between the visual editor and the full code")
@@ -50,6 +52,7 @@ class FunctionToolbar(QFrame):
             button = QToolButton(autoRaise=True)
             button.setDefaultAction(action)
             line.addWidget(button)
+        line.addWidget(self.palette_button)
         line.addWidget(self.save_button)
         line.addSpacing(10)
         line.addWidget(QLabel("Visual", objectName="hint"))

@@ -2,6 +2,8 @@
 takes Ctrl+Z), and whole-text updates applied as one minimal splice so the cursor and scroll stay put."""
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QWidget
@@ -13,6 +15,18 @@ _UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
 
 def _utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+def _common_length(same: Callable[[int], bool], limit: int) -> int:
+    """The largest n <= limit with same(n), for a `same` that holds up to some n and fails after it."""
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if same(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 class FunctionCodeView(CodeEditor):
@@ -46,12 +60,8 @@ class FunctionCodeView(CodeEditor):
         if old == new:
             return
         limit = min(len(old), len(new))
-        start = 0
-        while start < limit and old[start] == new[start]:
-            start += 1
-        end = 0
-        while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
-            end += 1
+        start = _common_length(lambda n: old[:n] == new[:n], limit)
+        end = _common_length(lambda n: old[len(old) - n:] == new[len(new) - n:], limit - start)
         h, v = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
         cursor = QTextCursor(self.document())
         cursor.setPosition(_utf16_length(old[:start]))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from ...codesync import LOG_LEVELS, MODEL_OPERATIONS, Card, CardKind, FunctionSignature
 from ._catalog import MODEL_OPERATION_ARGS, MODEL_OPERATION_TITLES, EditorCatalog
@@ -115,6 +116,6 @@ def own_key(card: Card) -> tuple:
     return card.id, card.kind, extra
 
 
-def structure_key(card: Card) -> tuple:
+def structure_key(card: Card, own: Callable[[Card], tuple] = own_key) -> tuple:
     """The shape of a card and everything nested in it."""
-    return own_key(card), tuple(structure_key(child) for child in card.children)
+    return own(card), tuple(structure_key(child, own) for child in card.children)

@@ -45,7 +45,7 @@ class ExpressionEdit(QLineEdit):
         super().__init__(parent)
         self.setFont(code_font())
         self.setPlaceholderText(placeholder)
-        self.setMinimumWidth(120)
+        self.setMinimumWidth(90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._committed: str = ""
         self._options: Callable[[], list[tuple[str, list[tuple[str, str]]]]] = list

@@ -11,7 +11,7 @@ from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from ...codesync import CodeSyncError, FunctionDocument, FunctionNotFoundError
+from ...codesync import CodeSyncError, FunctionDocument, FunctionNotFoundError, validate_card
 from ...project import Project
 from ...project.files import TextFile, atomic_write_text
 from ..widgets.code_editor import Marker
@@ -24,6 +24,7 @@ from ._palette import StatementPalette
 from ._style import STYLE
 
 DEBOUNCE_MS = 300
+PALETTE_ROOM = 940  # narrower than this, the palette folds away until the Palette button asks for it
 REFUSED = "The code does not parse: fix it in the code view first, then edit the cards again."
 
 
@@ -50,6 +51,9 @@ class QtFunctionEditor(QWidget):
         self.undo_stack = QUndoStack(self)
         self._dirty = False
         self._issues: list = []
+        self._validated: dict[tuple, list] = {}
+        self._own_markers: list[Marker] = []
+        self._extra_markers: list[Marker] = []
         self._pending_typing = False
         self._applying = False
         exists = self.path.is_file()
@@ -90,6 +94,7 @@ class QtFunctionEditor(QWidget):
         bar.redo_action.triggered.connect(self.redo)
         bar.save_button.clicked.connect(self.save)
         bar.mode_switch.toggled.connect(lambda on: self.set_mode("code" if on else "visual"))
+        self.palette_button = bar.palette_button
 
         go_button = QPushButton("Show in code")
         go_button.clicked.connect(self._go_to_error)
@@ -110,12 +115,15 @@ class QtFunctionEditor(QWidget):
         palette_layout.addWidget(QLabel("  Add a statement", objectName="paletteTitle"))
         palette_layout.addWidget(self.palette, 1)
         palette_box.setObjectName("palette")
+        self.palette_button.toggled.connect(palette_box.setVisible)
+        self._palette_chosen = False
+        self.palette_button.clicked.connect(lambda: setattr(self, "_palette_chosen", True))
         self.visual = QSplitter(Qt.Orientation.Horizontal)
         self.visual.addWidget(self.cards_view)
         self.visual.addWidget(palette_box)
         self.visual.setStretchFactor(0, 1)
         self.visual.setStretchFactor(1, 0)
-        self.visual.setSizes([640, 260])
+        self.visual.setSizes([700, 220])
         self.code_view = FunctionCodeView()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.visual)
@@ -152,6 +160,12 @@ class QtFunctionEditor(QWidget):
         if to_code and self.cards_view.selected_id is not None and self.doc.is_valid:
             self.code_view.go_to_line(self.doc.card(self.cards_view.selected_id).line_span[0])
         self.stack.setCurrentWidget(self.code_view if to_code else self.visual)
+        self.palette_button.setVisible(not to_code)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self._palette_chosen:
+            self.palette_button.setChecked(self.width() >= PALETTE_ROOM)
 
     def go_to(self, line: int, column: int = 1) -> None:
         self.set_mode("code")
@@ -162,9 +176,15 @@ class QtFunctionEditor(QWidget):
         self.project = project
         self.catalog = EditorCatalog.from_project(project, event_kind, model_fields)
         self._signatures = self.catalog.signatures()
+        self._validated = {}
         self.cards_view.set_catalog(self.catalog)
         self.palette.set_catalog(self.catalog)
         self._refresh()
+
+    def set_extra_markers(self, markers: Iterable[Marker]) -> None:
+        """Show the host's markers (the project's checks of the file) next to the editor's own."""
+        self._extra_markers = list(markers)
+        self.code_view.set_markers(self._own_markers + self._extra_markers)
 
     def _taken_names(self) -> set[str]:
         return set(variables_of(self.doc.cards)) | set(self.doc.parameters)
@@ -262,24 +282,42 @@ class QtFunctionEditor(QWidget):
 
     # ----- showing -------------------------------------------------------------------------------
 
+    def _stamps(self) -> dict[str, tuple]:
+        """Per card, the source lines it spans: a card whose lines did not change kept its fields."""
+        lines = self.doc.source.splitlines()
+        return {card.id: (card.kind, card.comments, "\n".join(lines[card.line_span[0] - 1:card.line_span[1]]))
+                for card in self.doc.walk()}
+
+    def _validate(self, stamps: dict[str, tuple]) -> list:
+        """`FunctionDocument.validate`, reusing the issues of cards whose source did not change."""
+        known, fresh, issues = self._validated, {}, []
+        for card in self.doc.walk():
+            key = (card.id, stamps[card.id])
+            found = known[key] if key in known else validate_card(card, self._signatures)
+            fresh[key] = found
+            issues.extend(found)
+        self._validated = fresh
+        return issues
+
     def _refresh(self) -> None:
         valid = self.doc.is_valid
+        stamps = self._stamps() if valid else None
         if valid:
-            self._issues = self.doc.validate(self._signatures)
-        self.cards_view.set_cards(self.doc.cards, self._issues)
+            self._issues = self._validate(stamps)
+        self.cards_view.set_cards(self.doc.cards, self._issues, stamps)
         self.cards_view.set_editable(valid)
         self.palette.setEnabled(valid)
         error = self.doc.error
         if error is None:
             self.banner.hide()
             lines = {card.id: card.line_span[0] for card in self.doc.walk()}
-            self.code_view.set_markers([Marker(lines[i.card_id], i.message, "warning") for i in self._issues
-                                        if i.card_id in lines])
+            self._own_markers = [Marker(lines[i.card_id], i.message, "warning") for i in self._issues if i.card_id in lines]
         else:
             where = f"Line {error.line}" + (f", column {error.column}" if error.column else "") if error.line else "The code"
             self._show_banner(f"<b>{where}: {error.message}</b><br>The cards show the last code that parsed and "
                               "stay locked until the code parses again. Nothing you typed is lost.")
-            self.code_view.set_markers([Marker(error.line, error.message, "error", error.column or 1)] if error.line else [])
+            self._own_markers = [Marker(error.line, error.message, "error", error.column or 1)] if error.line else []
+        self.code_view.set_markers(self._own_markers + self._extra_markers)
         self._update_dirty()
         self._update_actions()
 

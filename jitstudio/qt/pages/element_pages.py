@@ -1,12 +1,15 @@
 """Pages of models, services, workflows, agents and assistants: an overview of what the element's files
-declare (tables over the JSON and the code), its title editable, and each file in a code editor."""
+declare (tables over the JSON and the code), its title editable, each file in a code editor, and for a
+service, any of its functions in the function editor."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QHeaderView, QLabel, QLineEdit, QPushButton, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+    QWidget,
 )
 
 from ...project import (
@@ -14,8 +17,10 @@ from ...project import (
     set_json_value,
 )
 from ...project.schemas import WORKFLOW_NODE_TYPES
+from ..funceditor import QtFunctionEditor
 from ..icons import family_icon
 from ..wizards._fields import form_layout, row_label
+from ._service_function import ServiceFunctionTab
 from .base import QtPage
 from .event_page import QtEventPage
 from .file_page import FileEditor
@@ -23,6 +28,7 @@ from .header import PageHeader
 
 FAMILY_NOUNS = {"models": "Model", "services": "Service", "workflows": "Approval workflow", "aiagents": "AI agent", "aiassistants": "AI assistant"}
 FULL_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+FUNCTION_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def table(headers: list[str], rows: list[list[str]], keys: list[str] | None = None) -> QTreeWidget:
@@ -51,8 +57,14 @@ def overview_sections(project: Project, element: Element) -> list[tuple[str, QWi
                                           [[f.name, f.datatype, f.title, ", ".join(f"{k}={v}" for k, v in f.params.items() if k not in ("name", "title"))] for f in element.fields])))
     elif isinstance(element, ServiceElement):
         spec = element.spec
-        rows = [[f.name, f.title, ", ".join(a.name for a in f.args), "yes" if f.name in element.methods else "missing"] for f in (spec.functionList if spec else [])]
-        sections.append(("Functions", table(["Function", "Title", "Parameters", "In service.py"], rows)))
+        functions = spec.functionList if spec else []
+        rows = [[f.name, f.title, ", ".join(a.name for a in f.args), "yes" if f.name in element.methods else "missing"] for f in functions]
+        view = table(["Function", "Title", "Parameters", "In service.py"], rows)
+        view.setObjectName("serviceFunctions")
+        for index, function in enumerate(functions):
+            if function.name in element.methods:
+                view.topLevelItem(index).setData(0, FUNCTION_ROLE, function.name)
+        sections.append(("Functions", view))
         sections.append(("Declared events (eventDescs)", table(["Event", "Title", "Description"], [[d.name, d.title, d.desc or ""] for d in (spec.eventDescs if spec else [])])))
     elif isinstance(element, WorkflowElement) and element.config_spec:
         config = element.config_spec
@@ -117,6 +129,8 @@ class QtElementPage(QtPage):
             editor.editor.sig_modified.connect(lambda _m: self._update_dirty())
             self.files.append(editor)
             self.tabs.addTab(editor, path.name)
+        self.function_tab = ServiceFunctionTab(self.tabs)
+        self.function_tab.sig_dirty_changed.connect(self._update_dirty)
         self.outer.addWidget(self.header)
         self.outer.addWidget(self.tabs, 1)
         self._title = ""
@@ -128,7 +142,10 @@ class QtElementPage(QtPage):
             if widget is not None:
                 widget.deleteLater()
         for title, view in overview_sections(self.project, self.element):
-            self.sections_layout.addWidget(_section(title))
+            if view.objectName() == "serviceFunctions":
+                self.sections_layout.addLayout(self._functions_head(view))
+            else:
+                self.sections_layout.addWidget(_section(title))
             self.sections_layout.addWidget(view, 1)
             view.itemActivated.connect(self._activated)
         problems = [p for p in self.project.problems if p.path.startswith(self.element.rel(self.element.directory) + "/")]
@@ -136,21 +153,57 @@ class QtElementPage(QtPage):
             self.sections_layout.addWidget(_section("Problems"))
             self.sections_layout.addWidget(table(["Problem", "File", "Line"], [[p.message, p.path, p.line] for p in problems]))
 
-    def _activated(self, item: QTreeWidgetItem, _col: int) -> None:
+    def _functions_head(self, view: QTreeWidget) -> QHBoxLayout:
+        """The Functions title with its Edit function button (also the table's context menu and double-click)."""
+        edit = QAction("Edit function", view, enabled=False)
+        edit.triggered.connect(lambda: self._activated(view.currentItem(), 0))
+        view.currentItemChanged.connect(lambda item, _old: edit.setEnabled(bool(item and item.data(0, FUNCTION_ROLE))))
+        view.addAction(edit)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        button = QPushButton("Edit function", objectName="editFunctionButton", enabled=False)
+        button.setToolTip("Open the selected function in the function editor (or double-click it)")
+        button.clicked.connect(edit.trigger)
+        edit.changed.connect(lambda: button.setEnabled(edit.isEnabled()))
+        head = QHBoxLayout()
+        head.addWidget(_section("Functions"))
+        head.addStretch(1)
+        head.addWidget(button)
+        return head
+
+    def _activated(self, item: QTreeWidgetItem | None, _col: int) -> None:
+        if item is None:
+            return
+        if item.data(0, FUNCTION_ROLE):
+            self.edit_function(item.data(0, FUNCTION_ROLE))
+            return
         full_name = item.data(0, FULL_NAME_ROLE)
         if full_name:
             self.sig_open_element.emit(full_name)
 
+    def edit_function(self, name: str) -> QtFunctionEditor | None:
+        """Open one of the service's functions in the function editor tab."""
+        if not isinstance(self.element, ServiceElement):
+            return None
+        return self.function_tab.open(self.project, self.element, name)
+
     def _update_dirty(self, *_args) -> None:
-        dirty = self.title_edit.text() != self._title or any(f.editor.is_modified() for f in self.files)
+        dirty = self.title_edit.text() != self._title or any(f.editor.is_modified() for f in self.files) \
+            or self.function_tab.is_dirty()
         self.save_button.setEnabled(dirty)
         self.set_dirty(dirty)
 
     def save(self) -> bool:
+        function = self.function_tab.editor if self.function_tab.is_dirty() else None
+        if function is not None and any(f.path == function.path and f.editor.is_modified() for f in self.files):
+            self.sig_status.emit(f"{function.path.name} has unsaved edits in its own tab and in the {function.function} "
+                                 "tab; keep one of them (undo the other) before saving.")
+            return False
         try:
             for editor in self.files:
                 if editor.editor.is_modified():
                     editor.save()
+            if function is not None and not function.save():
+                return False
             if self.title_edit.text() != self._title:
                 set_json_value(self.element.ejson.path, "/title", self.title_edit.text())
         except (OSError, ValueError) as exc:
@@ -173,6 +226,7 @@ class QtElementPage(QtPage):
             if editor.read_disk() != editor.disk_text or editor.editor.is_modified():
                 editor.load()
             editor.show_problems(self.project)
+        self.function_tab.reload(self.project)
         self._title = str(self.element.ejson.doc.data.get("title", "")) if self.element.ejson.doc and isinstance(self.element.ejson.doc.data, dict) else ""
         blocked = self.title_edit.blockSignals(True)
         self.title_edit.setText(self._title)
@@ -182,9 +236,9 @@ class QtElementPage(QtPage):
         self._update_dirty()
 
     def go_to(self, path: str, line: int, col: int = 1) -> bool:
-        for index, editor in enumerate(self.files, start=1):
+        for editor in self.files:
             if Path(path).resolve() == editor.path.resolve():
-                self.tabs.setCurrentIndex(index)
+                self.tabs.setCurrentWidget(editor)
                 editor.editor.go_to_line(line, col)
                 return True
         return False

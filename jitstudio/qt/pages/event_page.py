@@ -1,25 +1,28 @@
 """QtEventPage: an event's header (title, fullName, type, enable and async switches, Execution records,
-Test run), its trigger form editable in place, and its execution function in the code editor."""
+Test run), its trigger form editable in place, and its execution function: an inner function in the function
+editor (cards or code), a service function shown read-only with a way to open it on its service's page."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSplitter, QStackedWidget, QToolButton, QVBoxLayout,
+    QWidget,
 )
 
-from ...project import EventElement, Project, set_async, set_enable
+from ...project import EventElement, ModelElement, Project, set_async, set_enable
 from ...project.elements import EVENT_KIND_TITLES
 from ...project.files import TextFile, atomic_write_text
-from ...project.pysource import syntax_issue
 from ...project.templates import INIT_INNER, inner_py
+from ..funceditor import QtFunctionEditor
 from ..icons import icon
 from ..jsonedit import save_changed_keys
 from ..widgets.code_editor import CodeEditor, Marker
 from ..widgets.toggle import ToggleSwitch
 from ..wizards import TRIGGER_FORMS
 from ..wizards._fields import FunctionChooser, form_layout, row_label
+from ._compact import labels_above
 from .base import QtPage
 from .header import PageHeader
 from .payloads import sample_payload
@@ -46,6 +49,7 @@ def _section(title: str) -> QLabel:
 class QtEventPage(QtPage):
     sig_open_records = Signal(str)
     sig_open_element = Signal(str)
+    sig_open_function = Signal(str, str)
     sig_runner_started = Signal(object, str)
 
     icon_name = "event"
@@ -78,61 +82,69 @@ class QtEventPage(QtPage):
         top.addRow(row_label("Title"), self.title_edit)
         bottom = form_layout()
         bottom.addRow(row_label("Execution function"), self.function)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(16, 10, 16, 10)
+        left_layout.setContentsMargins(16, 10, 12, 10)
         left_layout.addWidget(_section("Trigger"))
         left_layout.addLayout(top)
         left_layout.addWidget(self.form)
         left_layout.addLayout(bottom)
         left_layout.addStretch(1)
-        left_layout.addLayout(buttons)
-        scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(left)
-        scroll.setMinimumWidth(460)
+        self.trigger_pane = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
+        self.trigger_pane.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.trigger_pane.setWidget(left)
+        labels_above(left)
+        self.trigger_pane.setMinimumWidth(left.minimumSizeHint().width() + self.trigger_pane.verticalScrollBar().sizeHint().width())
 
         self.editor = CodeEditor()
-        self.editor.setObjectName("innerEditor")
+        self.editor.setObjectName("serviceMethodView")
+        self.editor.setReadOnly(True)
+        self.function_editor: QtFunctionEditor | None = None
+        self.code_stack = QStackedWidget()
+        self.code_stack.addWidget(self.editor)
+        self.trigger_button = QToolButton(objectName="triggerToggle", checkable=True, checked=True, autoRaise=True)
+        self.trigger_button.toggled.connect(self._show_trigger)
         self.code_title = _section("Execution function")
         self.code_note = QLabel(objectName="hint")
         self.open_service_button = QPushButton(icon("service"), "Open service")
         self.open_service_button.clicked.connect(self._open_service)
         code_head = QHBoxLayout()
+        code_head.addWidget(self.trigger_button)
         code_head.addWidget(self.code_title)
         code_head.addWidget(self.code_note, 1)
         code_head.addWidget(self.open_service_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(10, 10, 16, 10)
+        right_layout.setContentsMargins(6, 10, 12, 6)
         right_layout.addLayout(code_head)
-        right_layout.addWidget(self.editor, 1)
+        right_layout.addWidget(self.code_stack, 1)
 
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(scroll)
-        split.addWidget(right)
-        split.setStretchFactor(0, 0)
-        split.setStretchFactor(1, 1)
-        split.setSizes([600, 560])
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.addWidget(self.trigger_pane)
+        self.split.addWidget(right)
+        self.split.setStretchFactor(0, 0)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([340, 760])
         self.test_panel = QtTestRunPanel(project.root, full_name)
         self.test_panel.setObjectName("testPanel")
         self.test_panel.hide()
         self.vsplit = QSplitter(Qt.Orientation.Vertical)
-        self.vsplit.addWidget(split)
+        self.vsplit.addWidget(self.split)
         self.vsplit.addWidget(self.test_panel)
         self.vsplit.setStretchFactor(0, 3)
         self.vsplit.setStretchFactor(1, 2)
+        actions = QHBoxLayout()
+        actions.setContentsMargins(16, 6, 12, 8)
+        actions.addWidget(self.status, 1)
+        actions.addWidget(self.revert_button)
+        actions.addWidget(self.save_button)
         self.outer.addWidget(self.header)
         self.outer.addWidget(self.vsplit, 1)
+        self.outer.addLayout(actions)
 
-        self._syntax_timer = QTimer(self, singleShot=True, interval=400)
-        self._syntax_timer.timeout.connect(self._check_syntax)
         self._baseline = None
         self._disk = ("", "")
+        self._show_trigger(True)
         self.reload_from_disk(project)
 
         self.enable_switch.toggled.connect(self._toggle_enable)
@@ -141,12 +153,11 @@ class QtEventPage(QtPage):
         self.test_button.clicked.connect(self.show_test_run)
         self.test_panel.sig_runner_started.connect(self.sig_runner_started)
         self.save_button.clicked.connect(self.save)
-        self.revert_button.clicked.connect(lambda: self.reload_from_disk(self.project.reload()))
+        self.revert_button.clicked.connect(self._revert)
         for signal in (self.title_edit.textChanged, self.form.sig_changed, self.function.sig_changed):
             signal.connect(self._form_edited)
         self.form.sig_changed.connect(self._refresh_functions)
-        self.editor.textChanged.connect(self._syntax_timer.start)
-        self.editor.sig_modified.connect(lambda _m: self._update_dirty())
+        self.function.sig_changed.connect(self._show_function)
 
     # -- loading
     def _data(self) -> dict:
@@ -182,6 +193,8 @@ class QtEventPage(QtPage):
         for widget, was in zip(widgets, blocked):
             widget.blockSignals(was)
         self._disk = self._disk_texts()
+        if self.function_editor is not None:
+            self._reload_function_editor()
         self._show_function()
         self._baseline = self._form_state()
         self._update_dirty()
@@ -191,43 +204,64 @@ class QtEventPage(QtPage):
         self.function.set_project(self.project, self.form.fits, self.form.fit_rule)
 
     def _show_function(self) -> None:
-        spec = self.event.event_spec
-        if spec is None or spec.is_inner:
-            self.code_title.setText("Execution function — inner.py")
-            self.code_note.setText("customFunc runs when the event fires.")
+        """Follow the chooser: the inner function in the function editor, or the service method read-only."""
+        if self.function.is_inner():
+            self.code_title.setText("Execution function")
+            self.code_note.setText("customFunc in inner.py runs when the event fires.")
             self.open_service_button.hide()
-            self.editor.setReadOnly(False)
-            if self.event.inner_path.is_file():
-                self.editor.set_text(self._disk[1])
-            else:
-                self.editor.set_text(inner_py(self.event.kind or "normal", self.event.title))
-                self.editor.document().setModified(True)
+            self._show_function_editor()
             return
-        service, declared, method = self.project.service_function(spec.func or "")
-        self.code_title.setText(f"Execution function — {spec.func}")
+        self.code_stack.setCurrentWidget(self.editor)
+        func = self.function.func() or ""
+        service, _declared, method = self.project.service_function(func)
+        self.code_title.setText(f"Execution function — {func.rpartition('.')[2] or 'none'}")
         self.open_service_button.setVisible(service is not None)
-        self.editor.setReadOnly(True)
         if method is not None and service is not None:
-            self.code_note.setText("A service function: edit it on the service's page.")
+            self.code_note.setText(f"A function of {service.name}: edit it on the service's page.")
             self.editor.set_text(method_source(service.directory / "service.py", method.line))
         else:
             self.code_note.setText("")
-            self.editor.set_text(f"# {spec.func} does not exist; see Problems.\n")
+            self.editor.set_text(f"# {func or 'No service function'} does not exist; see Problems.\n")
+
+    def _model_fields(self) -> list[str]:
+        sender = self.project.get(str(self._data().get("sender") or ""))
+        return sender.field_names if isinstance(sender, ModelElement) else []
+
+    def _show_function_editor(self) -> None:
+        if self.function_editor is None:
+            editor = self.function_editor = QtFunctionEditor(
+                self.project, self.event.inner_path, event_kind=self.event.event_type, model_fields=self._model_fields(),
+                default_text=inner_py(self.event.kind or "normal", self.event.title))
+            editor.setObjectName("innerFunctionEditor")
+            editor.save_button.hide()
+            editor.sig_dirty_changed.connect(lambda _dirty: self._update_dirty())
+            self.code_stack.addWidget(editor)
+        self.code_stack.setCurrentWidget(self.function_editor)
+
+    def _reload_function_editor(self) -> None:
+        editor = self.function_editor
+        editor.set_project(self.project, self.event.event_type, self._model_fields())
+        if not editor.is_dirty() and self.event.inner_path.is_file() and editor.text() != self._disk[1]:
+            editor.reload_from_disk()
+
+    def _inner_editor(self) -> QtFunctionEditor | None:
+        """The function editor when the event runs its inner function, else None."""
+        return self.function_editor if self.function.is_inner() else None
 
     def _show_problems(self) -> None:
         inner_rel = self.event.rel(self.event.inner_path)
-        markers = [Marker(p.line, p.message, p.severity, p.col) for p in self.event.problems if p.path == inner_rel]
-        if not self.editor.isReadOnly():
-            self.editor.set_markers(markers)
+        if self.function_editor is not None:
+            # the editor marks syntax errors in what is typed; the project's other checks come from the disk
+            self.function_editor.set_extra_markers([Marker(p.line, p.message, p.severity, p.col) for p in self.project.problems
+                                                    if p.path == inner_rel and not p.message.startswith("invalid Python")])
         others = [p for p in self.project.problems if p.path == self.event.rel(self.event.ejson.path)]
         if others:
             self.status.setText("⚠ " + "; ".join(p.message for p in others[:2]))
 
-    def _check_syntax(self) -> None:
-        if self.editor.isReadOnly():
-            return
-        issue = syntax_issue(self.editor.text(), "inner.py")
-        self.editor.set_markers([Marker(issue.line, issue.message, "error", issue.col)] if issue else [])
+    def _show_trigger(self, shown: bool) -> None:
+        self.trigger_pane.setVisible(shown)
+        self.trigger_button.setArrowType(Qt.ArrowType.LeftArrow if shown else Qt.ArrowType.RightArrow)
+        self.trigger_button.setToolTip("Hide the trigger form" if shown else "Show the trigger form")
 
     # -- edits
     def _form_state(self):
@@ -249,15 +283,19 @@ class QtEventPage(QtPage):
         return found
 
     def _update_dirty(self) -> None:
-        dirty = self._baseline is not None and (self._form_state() != self._baseline or self.editor.is_modified())
+        inner = self._inner_editor()
+        dirty = self._baseline is not None and (self._form_state() != self._baseline or (inner is not None and inner.is_dirty()))
         self.save_button.setEnabled(dirty)
         self.revert_button.setEnabled(dirty)
         self.set_dirty(dirty)
 
     def disk_differs(self) -> bool:
-        return self._disk_texts() != self._disk
+        ejson, inner = self._disk_texts()
+        # a function editor watches inner.py itself and offers its own reload
+        return ejson != self._disk[0] or (self.function_editor is None and inner != self._disk[1])
 
     def save(self) -> bool:
+        """Write e.json and inner.py together."""
         problems = self._problems()
         if problems:
             self._form_edited()
@@ -271,10 +309,11 @@ class QtEventPage(QtPage):
             new["func"] = self.function.func()
         try:
             save_changed_keys(path, data, new)
-            inner = self.event.inner_path
-            if self.function.is_inner() and (self.editor.is_modified() or not inner.is_file()):
-                style = TextFile.read(inner) if inner.is_file() else TextFile("")
-                atomic_write_text(inner, self.editor.text(), style)
+            inner = self._inner_editor()
+            if inner is not None and (inner.is_dirty() or not inner.path.is_file()):
+                if not inner.save():
+                    self.status.setText(f"Could not save {inner.path.name}; see the message above the function.")
+                    return False
                 init = self.event.directory / "__init__.py"
                 if not init.is_file():
                     atomic_write_text(init, INIT_INNER, TextFile(""))
@@ -282,11 +321,21 @@ class QtEventPage(QtPage):
         except (OSError, ValueError) as exc:
             self.status.setText(f"Could not save: {exc}")
             return False
-        self.editor.document().setModified(False)
         self.reload_from_disk(self.project.reload())
         self.status.setText("Saved.")
         return True
 
+    def _revert(self) -> None:
+        """Drop every unsaved edit: the trigger form's and the function's."""
+        editor = self.function_editor
+        if editor is not None:
+            if editor.path.is_file():
+                editor.reload_from_disk()
+            else:
+                self.code_stack.removeWidget(editor)
+                editor.deleteLater()
+                self.function_editor = None
+        self.reload_from_disk(self.project.reload())
     def _toggle_enable(self, on: bool) -> None:
         set_enable(self.event, on)
         self._disk = (self._disk_texts()[0], self._disk[1])
@@ -311,13 +360,16 @@ class QtEventPage(QtPage):
             self.vsplit.setSizes([height * 3 // 5, height * 2 // 5])
 
     def _open_service(self) -> None:
-        spec = self.event.event_spec
-        if spec is not None and spec.func:
-            self.sig_open_element.emit(spec.func.rpartition(".")[0])
+        service, _declared, method = self.project.service_function(self.function.func() or "")
+        if service is not None and method is not None:
+            self.sig_open_function.emit(service.full_name, method.name)
+        elif service is not None:
+            self.sig_open_element.emit(service.full_name)
 
     def go_to(self, path: str, line: int, col: int = 1) -> bool:
-        if Path(path) == self.event.inner_path and not self.editor.isReadOnly():
-            self.editor.go_to_line(line, col)
+        inner = self._inner_editor()
+        if inner is not None and Path(path).resolve() == self.event.inner_path.resolve():
+            inner.go_to(line, col)
             return True
         return False
 

@@ -59,6 +59,7 @@ class CodeEditor(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * 4)
         self._markers: list[Marker] = []
+        self._marker_selections: list[QTextEdit.ExtraSelection | None] = []
         self._gutter = _Gutter(self)
         self.highlighter = PygmentsHighlighter(self.document(), language, is_dark(self.palette()))
         self.blockCountChanged.connect(self._update_gutter_width)
@@ -94,13 +95,28 @@ class CodeEditor(QPlainTextEdit):
     # -- markers
     def set_markers(self, markers: list[Marker]) -> None:
         self._markers = list(markers)
+        self._marker_selections = [self._marker_selection(m) for m in self._markers]
         self._update_selections()
         self._gutter.update()
 
     def markers(self) -> list[Marker]:
         return list(self._markers)
 
+    def _marker_selection(self, marker: Marker) -> QTextEdit.ExtraSelection | None:
+        block = self.document().findBlockByNumber(marker.line - 1)
+        if not block.isValid():
+            return None
+        sel = QTextEdit.ExtraSelection()
+        sel.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        sel.format.setUnderlineColor(QColor("#d1242f" if marker.severity == "error" else "#d4a72c"))
+        sel.format.setToolTip(marker.message)
+        cursor = QTextCursor(block)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cursor
+        return sel
+
     def _update_selections(self) -> None:
+        """The current line and the markers' underlines (built once per set_markers: their cursors follow edits)."""
         selections = []
         if not self.isReadOnly():
             current = QTextEdit.ExtraSelection()
@@ -111,18 +127,7 @@ class CodeEditor(QPlainTextEdit):
             current.cursor = self.textCursor()
             current.cursor.clearSelection()
             selections.append(current)
-        for marker in self._markers:
-            block = self.document().findBlockByNumber(marker.line - 1)
-            if not block.isValid():
-                continue
-            sel = QTextEdit.ExtraSelection()
-            sel.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            sel.format.setUnderlineColor(QColor("#d1242f" if marker.severity == "error" else "#d4a72c"))
-            sel.format.setToolTip(marker.message)
-            cursor = QTextCursor(block)
-            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor
-            selections.append(sel)
+        selections.extend(sel for sel in self._marker_selections if sel is not None)
         self.setExtraSelections(selections)
 
     # -- gutter
