@@ -1,7 +1,9 @@
 """Commands that run an app: data, call, publish, event test. JSON in, JSON out.
 
-Every command that writes waits for the async events it caused before it exits. Exit status: 0 done,
-1 the app refused (a handler raised, a row is missing, …; the message is printed), 2 bad input.
+Every command that writes waits for the async events it caused before it exits. Commands that run handlers
+take `--timeout SECONDS`: a handler still running after it is interrupted and fails with HandlerTimeout
+(default: app.json runtime.handlerTimeoutSeconds, else none; `event test` 30 s). Exit status: 0 done,
+1 the app refused (a handler raised or timed out, a row is missing, …; the message is printed), 2 bad input.
 """
 from __future__ import annotations
 
@@ -64,8 +66,17 @@ def _pk(text: str) -> Any:
     return int(text) if text.lstrip("-").isdigit() else text
 
 
+EVENT_TEST_TIMEOUT = 30.0
+
+
 def _open(args) -> Runtime:
-    return Runtime(args.dir, args.db, async_worker=False)
+    runtime = Runtime(args.dir, args.db, async_worker=False)
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None:
+        runtime.handler_timeout = timeout
+    elif runtime.handler_timeout is None:
+        runtime.handler_timeout = getattr(args, "default_timeout", None)
+    return runtime
 
 
 def _run(args, action) -> int:
@@ -179,19 +190,38 @@ def _with_db(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("the timeout must be more than 0 seconds")
+    return value
+
+
+def _with_timeout(parser: argparse.ArgumentParser, default: str) -> argparse.ArgumentParser:
+    parser.add_argument("--timeout", metavar="SECONDS", type=_seconds,
+                        help=f"interrupt a handler that runs longer (default: app.json runtime.handlerTimeoutSeconds, "
+                             f"else {default})")
+    return parser
+
+
 def register(subparsers) -> None:
     data = subparsers.add_parser("data", help="create, read, update, delete and list an app's rows (JSON)")
     data.add_argument("dir", metavar="DIR", help="the app folder")
     ops = data.add_subparsers(dest="op", required=True, metavar="OP")
-    create = _with_db(ops.add_parser("create", help="create a row; prints it with its id"))
+    create = _with_timeout(_with_db(ops.add_parser("create", help="create a row; prints it with its id")), "none")
     create.add_argument("model", metavar="MODEL")
     create.add_argument("json", metavar="JSON", help="the field values, a JSON object")
-    update = _with_db(ops.add_parser("update", help="update a row by primary key; prints it"))
+    update = _with_timeout(_with_db(ops.add_parser("update", help="update a row by primary key; prints it")), "none")
     update.add_argument("model", metavar="MODEL")
     update.add_argument("id", metavar="ID")
     update.add_argument("json", metavar="JSON")
     for name, text in (("delete", "delete a row by primary key"), ("get", "print a row by primary key")):
         parser = _with_db(ops.add_parser(name, help=text))
+        if name == "delete":
+            _with_timeout(parser, "none")
         parser.add_argument("model", metavar="MODEL")
         parser.add_argument("id", metavar="ID")
     listing = _with_db(ops.add_parser("list", help="list rows, optionally filtered by a Q expression"))
@@ -200,14 +230,14 @@ def register(subparsers) -> None:
     listing.add_argument("--json", action="store_true", help="print a JSON array of rows")
     data.set_defaults(func=cmd_data)
 
-    call = _with_db(subparsers.add_parser("call", help="call a service function; prints its return value as JSON"))
+    call = _with_timeout(_with_db(subparsers.add_parser("call", help="call a service function; prints its return value as JSON")), "none")
     call.add_argument("dir", metavar="DIR")
     call.add_argument("function", metavar="services.Svc.function")
     call.add_argument("--args", metavar="JSON_ARRAY")
     call.add_argument("--kwargs", metavar="JSON_OBJECT")
     call.set_defaults(func=cmd_call)
 
-    publish = _with_db(subparsers.add_parser("publish", help="publish a custom event declared in a service's eventDescs"))
+    publish = _with_timeout(_with_db(subparsers.add_parser("publish", help="publish a custom event declared in a service's eventDescs")), "none")
     publish.add_argument("dir", metavar="DIR")
     publish.add_argument("sender", metavar="SENDER", help="services.Svc.eventName")
     publish.add_argument("--args", metavar="JSON_ARRAY")
@@ -216,9 +246,10 @@ def register(subparsers) -> None:
 
     event = subparsers.add_parser("event", help="work with one event")
     event_ops = event.add_subparsers(dest="event_op", required=True, metavar="OP")
-    test = _with_db(event_ops.add_parser("test", help="run one event by hand (as sendEvent does); prints the result"))
+    test = _with_timeout(_with_db(event_ops.add_parser("test", help="run one event by hand (as sendEvent does); prints the result")),
+                         f"{EVENT_TEST_TIMEOUT:g} s")
     test.add_argument("dir", metavar="DIR")
     test.add_argument("event", metavar="EVENT", help="the event's fullName, e.g. events.StockGuard")
     test.add_argument("--payload", metavar="JSON", help="model events: {\"prevData\": {...}, \"postData\": {...}}; "
                                                          "custom events: {\"args\": [...], \"kwargs\": {...}}")
-    test.set_defaults(func=cmd_event_test)
+    test.set_defaults(func=cmd_event_test, default_timeout=EVENT_TEST_TIMEOUT)

@@ -8,10 +8,12 @@ from .handlers import HandlerError
 from .migrate import MigrationError
 from .runtime import Runtime, get_sender
 from .sqlfilter import QueryError
+from .typedargs import DatatypeArgumentError
 from .values import JitDict, JitList, JitValue, RowData, RowList, datatypes
+from .watchdog import HandlerTimeout
 
 __all__ = [
-    "App", "DataError", "DatabaseUrlError", "ElementNotFound", "EventChainTooDeep", "EventSvc", "HandlerError",
-    "HandlerOutcome", "JitDict", "JitList", "JitValue", "MigrationError", "ModelApi", "QueryError", "RowData",
+    "App", "DataError", "DatabaseUrlError", "DatatypeArgumentError", "ElementNotFound", "EventChainTooDeep",
+    "EventSvc", "HandlerError", "HandlerOutcome", "HandlerTimeout", "JitDict", "JitList", "JitValue", "MigrationError", "ModelApi", "QueryError", "RowData",
     "RowList", "Runtime", "datatypes", "get_sender",
 ]

@@ -5,10 +5,14 @@ this process's records; other processes (the IDE) see them within the flush inte
 from __future__ import annotations
 
 import atexit
+import functools
+import json
+import sqlite3
 import sys
 import threading
 import weakref
-from typing import Any
+from itertools import chain
+from typing import Any, Callable
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -24,11 +28,31 @@ WAKE_AT = 500
 MAX_QUEUED = 200_000
 
 COLUMNS = tuple(c.name for c in T.c)
+# RecordStore.begin queues rows as lists in this order.
+_ROW_ORDER = ("id", "event", "event_type", "sender", "operate", "status", "started_at", "ended_at", "duration_ms",
+              "input", "output", "error", "traceback", "steps", "parent_id", "root_id", "attempt", "is_async",
+              "rerun_of", "chain", "request_id", "process")
+if COLUMNS != _ROW_ORDER:
+    raise ImportError(f"execution_records columns {COLUMNS} are not in the order record rows are built in")
 FINISH_COLUMNS = ("status", "ended_at", "output", "error", "traceback", "steps", "duration_ms")
+_FINISH_AT = tuple(COLUMNS.index(c) for c in FINISH_COLUMNS)
+_STARTED, _ROOT, _STEPS = COLUMNS.index("started_at"), COLUMNS.index("root_id"), COLUMNS.index("steps")
+_FINISH_STEPS = FINISH_COLUMNS.index("steps")
 FINISH_WALL = update(T).where(T.c.id == bindparam("v_id")).values(
     {**{c: bindparam(f"v_{c}") for c in FINISH_COLUMNS},
      "duration_ms": (bindparam("v_ended_at") - T.c.started_at) / 1000.0})
 _RESERVE = update(I).where(I.c.name == "records").values(next_id=I.c.next_id + bindparam("n")).returning(I.c.next_id)
+
+
+def path_text(make: Callable[[], str]) -> str:
+    """The JSON text of an execution path given as a function (it is encoded when its record is written, off
+    the handler's thread); one that fails leaves a note instead of failing the batch."""
+    try:
+        return make()
+    except Exception as exc:  # noqa: BLE001 - one record's path must not keep the batch from being written
+        return json.dumps([{"kind": "note", "title": f"execution path not written: {type(exc).__name__}: {exc}",
+                            "status": "fail", "startMs": 0.0, "durationMs": 0.0, "count": 0}], ensure_ascii=False)
+
 
 _LIVE: "weakref.WeakSet[RecordWriter]" = weakref.WeakSet()
 
@@ -37,10 +61,31 @@ def _mark(db: Database) -> str:
     return "?" if db.engine.dialect.paramstyle in ("qmark", "numeric") else "%s"
 
 
-def insert_rows(conn, db: Database, rows: list[tuple]) -> None:
-    """Insert full rows (values in COLUMNS order) through the driver's executemany: the bulk path."""
-    marks = ", ".join([_mark(db)] * len(COLUMNS))
-    conn.exec_driver_sql(f"INSERT INTO {T.name} ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
+# Rows per INSERT statement: each statement is one call into the driver, which lets other threads run once
+# (executemany would let them run between every two rows, and the write's thread and the records writer
+# would hand the interpreter back and forth hundreds of times per batch). Batches are split into
+# power-of-two statements so that few statement texts exist. SQLite before 3.32 allows 999 parameters.
+MAX_ROWS_PER_INSERT = 512 if sqlite3.sqlite_version_info >= (3, 32) else 32
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(rows: int, mark: str) -> str:
+    values = "(" + ", ".join([mark] * len(COLUMNS)) + ")"
+    return f"INSERT INTO {T.name} ({', '.join(COLUMNS)}) VALUES " + ", ".join([values] * rows)
+
+
+def insert_rows(conn, db: Database, rows: list[tuple] | list[list]) -> None:
+    """Insert full rows (values in COLUMNS order) with a few multi-row statements: the bulk path."""
+    mark = _mark(db)
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        start = 0
+        while start < len(rows):
+            n = min(MAX_ROWS_PER_INSERT, 1 << ((len(rows) - start).bit_length() - 1))
+            cursor.execute(_insert_sql(n, mark), list(chain.from_iterable(rows[start:start + n])))
+            start += n
+    finally:
+        cursor.close()
 
 
 def finish_rows(conn, db: Database, rows: list[tuple]) -> None:
@@ -74,8 +119,9 @@ class RecordWriter:
         self.interval = interval
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
-        self._ops: list[tuple[str, dict[str, Any]]] = []
+        self._ops: list[tuple[str, list[Any]]] = []
         self._open: dict[int, tuple[int, int | None]] = {}
+        self._unwritten: dict[int, list[Any]] = {}
         self._id_lock = threading.Lock()
         self._next_id = self._end_id = 0
         self._block = FIRST_BLOCK
@@ -101,23 +147,33 @@ class RecordWriter:
         with self._lock:
             return self._open.get(record_id)
 
-    def begin(self, row: dict[str, Any]) -> None:
+    def begin(self, row: list[Any]) -> None:
+        """Queue the insert of a record (its values in COLUMNS order)."""
         with self._lock:
-            self._open[row["id"]] = (row["started_at"], row["root_id"])
+            self._open[row[0]] = (row[_STARTED], row[_ROOT])
+            self._unwritten[row[0]] = row
             self._queue(("begin", row))
 
-    def finish(self, params: dict[str, Any]) -> bool:
-        """Queue the finish of a record begun here; False when it was not (the caller writes it directly)."""
+    def finish(self, record_id: int, values: list[Any]) -> bool:
+        """Queue the finish of a record begun here (`values` in FINISH_COLUMNS order, duration None for the
+        time since begin); False when it was not begun here (the caller writes it directly). A record whose
+        insert is still queued is finished in place: it is written once, already finished."""
         with self._lock:
-            info = self._open.pop(params["v_id"], None)
+            info = self._open.pop(record_id, None)
             if info is None:
                 return False
-            if params["v_duration_ms"] is None:
-                params["v_duration_ms"] = (params["v_ended_at"] - info[0]) / 1000.0
-            self._queue(("finish", params))
+            if values[-1] is None:
+                values[-1] = (values[1] - info[0]) / 1000.0
+            row = self._unwritten.pop(record_id, None)
+            if row is not None:
+                for at, value in zip(_FINISH_AT, values):
+                    row[at] = value
+                return True
+            values.append(record_id)
+            self._queue(("finish", values))
             return True
 
-    def _queue(self, op: tuple[str, dict[str, Any]]) -> None:
+    def _queue(self, op: tuple[str, list[Any]]) -> None:
         if self._closed:
             raise RuntimeError("the record store is closed")
         if len(self._ops) >= MAX_QUEUED:
@@ -163,6 +219,7 @@ class RecordWriter:
         with self._flush_lock:
             with self._lock:
                 ops, self._ops = self._ops, []
+                self._unwritten.clear()
             if not ops:
                 return
             try:
@@ -173,22 +230,18 @@ class RecordWriter:
                 raise
             self.error = None
 
-    def _write(self, ops: list[tuple[str, dict[str, Any]]]) -> None:
-        inserts: dict[int, dict[str, Any]] = {}
-        updates: list[tuple] = []
-        for kind, data in ops:
-            if kind == "begin":
-                inserts[data["id"]] = data
-                continue
-            row = inserts.get(data["v_id"])
-            finished = {c: data[f"v_{c}"] for c in FINISH_COLUMNS}
-            if row is None:
-                updates.append((*finished.values(), data["v_id"]))
-            else:
-                inserts[data["v_id"]] = {**row, **finished}
+    def _write(self, ops: list[tuple[str, list[Any]]]) -> None:
+        inserts = [data for kind, data in ops if kind == "begin"]
+        updates = [tuple(data) for kind, data in ops if kind != "begin"]
+        for row in inserts:
+            if callable(row[_STEPS]):
+                row[_STEPS] = path_text(row[_STEPS])
+        for n, values in enumerate(updates):
+            if callable(values[_FINISH_STEPS]):
+                updates[n] = (*values[:_FINISH_STEPS], path_text(values[_FINISH_STEPS]), *values[_FINISH_STEPS + 1:])
         with self._db.write() as conn:
             if inserts:
-                insert_rows(conn, self._db, [tuple(row[c] for c in COLUMNS) for row in inserts.values()])
+                insert_rows(conn, self._db, inserts)
             if updates:
                 finish_rows(conn, self._db, updates)
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .execution import step
+from .typedargs import to_datatypes
 from .values import JitDict, native
 
 if TYPE_CHECKING:
@@ -38,8 +39,11 @@ class ServiceProxy:
         if not callable(attr) or name.startswith("_"):
             return attr
         title = f"{self._full_name}.{name}"
+        spec = self._rt.typed_spec(title)
 
         def call(*args: Any, **kwargs: Any) -> Any:
+            if spec is not None:
+                args, kwargs = to_datatypes(self._rt, title, spec, args, kwargs)
             with step("service", title):
                 return attr(*args, **kwargs)
 

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ..project import qfilter
 from . import units
-from .sqlfilter import coerce, order_by, parse_cached, to_sql
+from .sqlfilter import QueryError, coerce, order_by, parse_cached, to_sql
 from .tables import AUTO_NOW, AUTO_NOW_ADD, ModelTable
 from .execution import step
 from .values import JitDict, RowData, RowList, native
@@ -36,6 +36,7 @@ class ModelApi:
         self.primary_key = mt.primary_key
         self.datatypes = mt.datatypes
         self._pk_col = mt.table.c[mt.primary_key]
+        self._defaults = {name: _coerced(mt.table.c[name], value) for name, value in mt.defaults.items()}
         # Built once: SQLAlchemy caches their compiled form, which keeps a write's own cost low.
         self._select_pk = select(self.table).where(self._pk_col == bindparam("_jit_pk"))
         self._insert_stmt = insert(self.table)
@@ -162,8 +163,12 @@ class ModelApi:
             raise DataError(f"{self.full_name}: row data must be a dict of field values, not {type(data).__name__}")
         return {name: coerce(self._column(name), value) for name, value in data.items()}
 
+    def _handled(self, after_handlers: dict, before_handlers: dict) -> dict:
+        """The row values after the Before handlers: cleaned again when a handler ran (it may have set any)."""
+        return before_handlers if after_handlers is before_handlers else self._clean(after_handlers)
+
     def _insert(self, conn, data: dict, fire: bool) -> dict:
-        post = {name: value for name, value in self._mt.defaults.items() if name not in data}
+        post = {name: value for name, value in self._defaults.items() if name not in data}
         post.update(data)
         now = datetime.now()
         for auto in (AUTO_NOW_ADD, AUTO_NOW):
@@ -171,7 +176,7 @@ class ModelApi:
                 post[auto] = now
         events = self._rt.model_events if fire else None
         if events is not None:
-            post = self._clean(events.before(self, ADD, {}, post))
+            post = self._handled(events.before(self, ADD, {}, post), post)
         values = {k: v for k, v in post.items() if not (k == self.primary_key and v is None)}
         result = conn.execute(self._insert_stmt, values)
         pk = values.get(self.primary_key)
@@ -188,7 +193,7 @@ class ModelApi:
             post[AUTO_NOW] = datetime.now()
         events = self._rt.model_events if fire else None
         if events is not None:
-            post = self._clean(events.before(self, UPDATE, prev, post))
+            post = self._handled(events.before(self, UPDATE, prev, post), post)
         pk = prev[self.primary_key]
         diff = {k: v for k, v in post.items() if k in prev and prev[k] != v and k != self.primary_key}
         if diff:
@@ -206,6 +211,14 @@ class ModelApi:
         if events is not None:
             events.after(self, DELETE, prev, {})
         return count
+
+
+def _coerced(column, value: Any) -> Any:
+    """A field's default in the column's Python type; one that does not fit is kept for the insert to refuse."""
+    try:
+        return coerce(column, value)
+    except QueryError:
+        return value
 
 
 def _text(filter: Any) -> str | None:

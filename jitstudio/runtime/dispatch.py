@@ -6,14 +6,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import units
-from .eventindex import CompiledEvent
+from .eventindex import CompiledEvent, Selector
 from .execution import current_chain, current_execution, run_recorded
-from .outbox import loads
+from .outbox import loads, model_event_ref
 from .tracing import error_text
-from .values import JitDict, RowData, wrap
+from .values import JitDict, RowData, model_event_parts, model_event_payload
 
 if TYPE_CHECKING:
     from .data import ModelApi
@@ -76,28 +77,37 @@ class Dispatcher:
         chain = tuple(resume["chain"]) if resume else current_chain()
         if len(chain) >= self.depth:
             return self._stopped(event, chain, args, kwargs, is_async, resume)
+        rt = self._rt
         call = self._call(event, args, kwargs)
-        extra = {"parent_id": resume.get("parent"), "chain": chain, "request_id": resume.get("request")} if resume else {}
-        outcome = run_recorded(
-            self._rt.records, event=event.full_name, event_type=event.event_type, sender=event.sender,
-            operate=event.operate, input=_input(args, kwargs), call=call, app_dir=self._rt.root,
-            is_async=is_async, attempt=attempt, **extra,
-        )
+        if resume:
+            outcome = run_recorded(
+                rt.records, event=event.full_name, event_type=event.event_type, sender=event.sender,
+                operate=event.operate, input=_input(args, kwargs), call=call, app_dir=rt.root, is_async=is_async,
+                attempt=attempt, parent_id=resume.get("parent"), chain=chain, request_id=resume.get("request"),
+                timeout=rt.handler_timeout, trace=rt.trace_paths)
+        else:
+            outcome = run_recorded(
+                rt.records, event=event.full_name, event_type=event.event_type, sender=event.sender,
+                operate=event.operate, input=_input(args, kwargs), call=call, app_dir=rt.root, is_async=is_async,
+                attempt=attempt, timeout=rt.handler_timeout, trace=rt.trace_paths)
         error = outcome.error
-        result = HandlerOutcome(event.full_name, outcome.status, outcome.value,
-                                error_text(error) if error is not None else None, outcome.record_id, error)
-        if raise_errors and error is not None:
+        if error is None:
+            return HandlerOutcome(event.full_name, outcome.status, outcome.value, None, outcome.record_id)
+        if raise_errors:
             raise error
-        return result
+        return HandlerOutcome(event.full_name, outcome.status, outcome.value, error_text(error), outcome.record_id,
+                              error)
 
     def _call(self, event: CompiledEvent, args: tuple, kwargs: dict) -> Callable[[], Any]:
-        def call():
+        """The handler bound to its arguments (a partial: no frame of ours in the traced path); a handler
+        that cannot be found fails when called, so that the failure is recorded."""
+        try:
             fn = self._rt.handlers.for_event(event)
-            if event.obj_mode:
-                return fn({"args": list(args), "kwargs": dict(kwargs)})
-            return fn(*args, **kwargs)
-
-        return call
+        except Exception as exc:  # noqa: BLE001 - raised inside the recorded execution instead
+            return _raiser(exc)
+        if event.obj_mode:
+            return partial(fn, {"args": list(args), "kwargs": dict(kwargs)})
+        return partial(fn, *args, **kwargs)
 
     def _stopped(self, event: CompiledEvent, chain: tuple, args: tuple, kwargs: dict, is_async: bool,
                  resume: dict | None) -> HandlerOutcome:
@@ -116,17 +126,22 @@ class Dispatcher:
 
     def enqueue(self, event: CompiledEvent, args: tuple, kwargs: dict) -> HandlerOutcome:
         ctx = current_execution()
-        payload = {"args": list(args), "kwargs": kwargs, "chain": list(current_chain()),
-                   "parent": ctx.record_id if ctx else None, "request": ctx.request_id if ctx else None}
+        if ctx is None:
+            payload = {"args": list(args), "kwargs": kwargs, "chain": [], "parent": None, "request": None}
+        else:
+            payload = {"args": list(args), "kwargs": kwargs, "chain": list(ctx.chain), "parent": ctx.record_id,
+                       "request": ctx.request_id}
+        outbox = self._rt.outbox
         unit = units.current(self._rt.engine)
         if unit is not None:
-            self._rt.outbox.add(unit.conn, event.full_name, event.kind, payload)
-            if self._rt.outbox.wake not in unit.after_commit:
-                unit.after_commit.append(self._rt.outbox.wake)
+            outbox.add(unit.conn, event.full_name, event.kind, payload)
+            wake = outbox.wake
+            if wake not in unit.after_commit:
+                unit.after_commit.append(wake)
         else:
             with units.write(self._rt.engine) as conn:
-                self._rt.outbox.add(conn, event.full_name, event.kind, payload)
-            self._rt.outbox.wake()
+                outbox.add(conn, event.full_name, event.kind, payload)
+            outbox.wake()
         return HandlerOutcome(event.full_name, "queued")
 
     def run_queued(self, name: str, payload_text: str, attempt: int) -> float | None:
@@ -144,21 +159,36 @@ class Dispatcher:
     # -- model events ------------------------------------------------------------------------------------
 
     def model_payload(self, api: "ModelApi", opt_type: str, prev: dict, post: RowData | dict) -> JitDict:
-        post_row = post if isinstance(post, RowData) else RowData(dict(post), api)
-        return JitDict({"model": wrap(api.full_name, "Stext"), "optType": wrap(opt_type, "Stext"),
-                        "prevData": RowData(dict(prev), api), "postData": post_row})
+        return model_event_payload(api, opt_type, prev, post)
 
 
 class ModelEvents:
-    """The model-event half of every write of the data API."""
+    """The model-event half of every write of the data API. What listens to a model's writes is looked up
+    once per model and operation; a write that nothing listens to costs one dict lookup per phase."""
 
     def __init__(self, runtime: "Runtime"):
         self._rt = runtime
         self._index = runtime.index
         self._dispatcher = runtime.dispatcher
+        self._plans: dict[tuple[str, str], tuple[Selector | None, tuple[Selector, ...]]] = {}
+
+    def _plan(self, model: str, op: str) -> tuple[Selector | None, tuple[Selector, ...]]:
+        """(the Before selector, the After and FieldUpdateAfter selectors) of a model's `op`."""
+        found = self._plans.get((model, op))
+        if found is None:
+            selectors = self._index.selectors
+            after = (selectors.get(("model", model, op + "After")), selectors.get(("model", model, "FieldUpdateAfter")))
+            found = (selectors.get(("model", model, op + "Before")), tuple(s for s in after if s is not None))
+            self._plans[(model, op)] = found
+        return found
+
+    def listened(self, model: str, op: str) -> bool:
+        before, after = self._plan(model, op)
+        return before is not None or bool(after)
 
     def before(self, api: "ModelApi", op: str, prev: dict, post: dict) -> dict:
-        selector = self._index.selectors.get(("model", api.full_name, op + "Before"))
+        """Run the Before events of a write; returns `post`, or the values the handlers left when one ran."""
+        selector = (self._plans.get((api.full_name, op)) or self._plan(api.full_name, op))[0]
         if selector is None:
             return post
         deleting = op == "Delete"
@@ -166,9 +196,10 @@ class ModelEvents:
         if not candidates:
             return post
         post_row = RowData(post, api)
+        opt_type = op + "Before"
         event: CompiledEvent | None = candidates[0]
         while event is not None:
-            payload = self._dispatcher.model_payload(api, op + "Before", prev, post_row)
+            payload = model_event_payload(api, opt_type, prev, post_row)
             self._dispatcher.run(event, (payload,), {}, raise_errors=True)
             # the handler may have changed postData: the events after it are tested against the new values
             later = selector.events[selector.position[event.full_name] + 1:]
@@ -176,17 +207,35 @@ class ModelEvents:
         return post_row._data
 
     def after(self, api: "ModelApi", op: str, prev: dict, post: dict) -> None:
+        selectors = (self._plans.get((api.full_name, op)) or self._plan(api.full_name, op))[1]
+        if not selectors:
+            return
         deleting = op == "Delete"
-        for operate in (op + "After", "FieldUpdateAfter"):
-            selector = self._index.selectors.get(("model", api.full_name, operate))
-            if selector is None:
-                continue
+        opt_type = op + "After"
+        dispatcher = self._dispatcher
+        for selector in selectors:
             for event in selector.matching(prev, post, deleting):
-                payload = self._dispatcher.model_payload(api, op + "After", prev, post)
-                self._dispatcher.run(event, (payload,), {}, raise_errors=True)
+                if event.is_async:  # queued as plain data: the eventOutData is made when it runs
+                    dispatcher.enqueue(event, (model_event_ref(api.full_name, opt_type, prev, post),), {})
+                else:
+                    dispatcher.run_now(event, (model_event_payload(api, opt_type, prev, post),), {}, raise_errors=True)
+
+
+def _raiser(exc: Exception) -> Callable[[], Any]:
+    def fail() -> Any:
+        raise exc
+
+    return fail
 
 
 def _input(args: tuple, kwargs: dict) -> Any:
+    """What the record keeps as an execution's input. A model event's payload is kept as plain data
+    (model, optType and the two rows), as it reads as JSON, without walking its typed values."""
     if len(args) == 1 and not kwargs:
-        return args[0]
+        arg = args[0]
+        if type(arg) is JitDict:
+            parts = model_event_parts(arg)
+            if parts is not None:
+                return {"model": parts[0], "optType": parts[1], "prevData": parts[2], "postData": parts[3]}
+        return arg
     return {"args": list(args), "kwargs": kwargs} if kwargs else list(args)

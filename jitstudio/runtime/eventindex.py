@@ -95,44 +95,62 @@ def compile_event(element: EventElement) -> CompiledEvent | None:
 
 class Selector:
     """The events of one model and timing, arranged so that events that do not match cost almost nothing:
-    a `fields` list is tested once per distinct list, and filters of the form `field = 'text'` are looked
-    up by the row's value instead of being evaluated one by one."""
+    events are grouped by their `fields` list, which is tested once per group, and filters of the form
+    `field = 'text'` are looked up by the row's value instead of being evaluated one by one."""
 
     def __init__(self, events: tuple[CompiledEvent, ...]):
         self.events = events
         self.position = {e.full_name: i for i, e in enumerate(events)}
         self.keyed: dict[str, dict[str, list[CompiledEvent]]] = {}
-        self.rest: list[CompiledEvent] = []
+        groups: dict[tuple[str, ...], list[CompiledEvent]] = {}
         for event in events:
             tree = event.filter_tree
             if isinstance(tree, Condition) and tree.op == "=" and isinstance(tree.value, str) and "__" not in tree.field:
                 self.keyed.setdefault(tree.field, {}).setdefault(tree.value, []).append(event)
             else:
-                self.rest.append(event)
+                groups.setdefault(event.fields, []).append(event)
+        # (the field when the list has one, the fields, the events): one field is compared without a call
+        self.groups = tuple((fields[0] if len(fields) == 1 else None, fields, tuple(group))
+                            for fields, group in groups.items())
+        self.keyed_items = tuple(self.keyed.items())
         self.keyed_all = {name: [e for bucket in values.values() for e in bucket] for name, values in self.keyed.items()}
+        # no fields, no filter: every event matches every write
+        self.always = not self.keyed and all(not e.fields and e.filter_tree is None and e.filter_error is None
+                                             for e in events)
+        self._sort = bool(self.keyed) or len(self.groups) > 1
 
-    def matching(self, prev: dict, post: dict, deleting: bool) -> list[CompiledEvent]:
+    def matching(self, prev: dict, post: dict, deleting: bool) -> tuple[CompiledEvent, ...] | list[CompiledEvent]:
+        if self.always:
+            return self.events
         row = prev if deleting else post
-        changed: dict[tuple[str, ...], bool] = {}
-
-        def fields_ok(event: CompiledEvent) -> bool:
-            if not event.fields:
-                return True
-            known = changed.get(event.fields)
-            if known is None:
-                known = changed[event.fields] = any(prev.get(f) != post.get(f) for f in event.fields)
-            return known
-
-        found = [e for e in self.rest if fields_ok(e) and (e.filter_test(row) if e.filter_test else e.filter_error is None)]
-        for name, buckets in self.keyed.items():
+        found: list[CompiledEvent] = []
+        for only, fields, group in self.groups:
+            if only is not None:
+                if not prev.get(only) != post.get(only):  # as _changed compares
+                    continue
+            elif fields and not _changed(fields, prev, post):
+                continue
+            for e in group:
+                if e.filter_test(row) if e.filter_test is not None else e.filter_error is None:
+                    found.append(e)
+        for name, buckets in self.keyed_items:
             value = row.get(name)
             if type(value) is str:  # text equals text exactly: the bucket is the answer
-                found += [e for e in buckets.get(value, ()) if fields_ok(e)]
+                candidates = buckets.get(value)
             else:  # anything else is compared the way the filter language compares it
-                found += [e for e in self.keyed_all[name] if fields_ok(e) and e.filter_test(row)]
-        if len(found) > 1 and self.keyed:
+                candidates = [e for e in self.keyed_all[name] if e.filter_test(row)]
+            if candidates:
+                found += [e for e in candidates if not e.fields or _changed(e.fields, prev, post)]
+        if self._sort and len(found) > 1:
             found.sort(key=lambda e: self.position[e.full_name])
         return found
+
+
+def _changed(fields: tuple[str, ...], prev: dict, post: dict) -> bool:
+    for name in fields:
+        if prev.get(name) != post.get(name):
+            return True
+    return False
 
 
 @dataclass

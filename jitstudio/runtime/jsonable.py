@@ -9,6 +9,7 @@ import math
 import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from json.encoder import c_make_encoder, encode_basestring
 from pathlib import PurePath
 from typing import Any
 
@@ -57,7 +58,24 @@ class _Walker:
                 return self._mapping(value, depth) if kind is dict else self._sequence(value, depth)
             finally:
                 self.path.discard(ident)
+        if kind in _BY_TO_DICT and depth < MAX_DEPTH and self.budget > 0:
+            return self._to_dict(value, depth)
         return self._other(value, depth)
+
+    def _to_dict(self, value: Any, depth: int) -> Any:
+        """What `_other` gives for a type known to take the toDict() path, without trying the others first."""
+        ident = id(value)
+        if ident in self.path:
+            return "<cycle>"
+        try:
+            converted = type(value).toDict(value)
+        except Exception:  # noqa: BLE001 - the general path tries the other forms
+            return self._other(value, depth)
+        self.path.add(ident)
+        try:
+            return self.walk(converted, depth + 1)
+        finally:
+            self.path.discard(ident)
 
     def _other(self, value: Any, depth: int) -> Any:
         if value is None or isinstance(value, bool):
@@ -156,15 +174,23 @@ def _scalar(value: Any) -> tuple[Any] | None:
     return None
 
 
+# Types seen taking the toDict() path of `_other` (not scalars, not containers): later values go there directly.
+_BY_TO_DICT: set[type] = set()
+MAX_KNOWN_TYPES = 1_000
+
+
 def _converted(value: Any) -> Any:
     """The plain form of a rich object (JitAI values, pydantic models, dataclasses), or _NOTHING."""
     for name in ("toDict", "model_dump"):
         method = getattr(type(value), name, None)
         if callable(method):
             try:
-                return method(value)
+                converted = method(value)
             except Exception:  # noqa: BLE001 - a broken toDict falls back to the next form
-                pass
+                continue
+            if name == "toDict" and len(_BY_TO_DICT) < MAX_KNOWN_TYPES:
+                _BY_TO_DICT.add(type(value))
+            return converted
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         try:
             return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
@@ -199,4 +225,75 @@ def to_jsonable(value: Any, *, budget: int = DEFAULT_BUDGET) -> Any:
 
 def dumps(value: Any, *, budget: int = DEFAULT_BUDGET) -> str:
     """Compact JSON text of `to_jsonable(value)`."""
+    if value is None:
+        return "null"
+    if type(value) is dict:
+        text = _flat_json(value, budget)
+        if text is not None:
+            return text
     return _ENCODER.encode(to_jsonable(value, budget=budget))
+
+
+# -- the common case without the walk: a dict of plain values, or of dicts of plain values (a model event's
+# input: model, optType and two rows), well inside every limit, encoded by the C encoder as it stands.
+
+_FLAT_SCALARS = frozenset({str, int, float, bool, type(None), datetime, date, time, Decimal})
+_INT_MIN, _INT_MAX = -2**63, 2**63
+
+
+class _NotFlat(Exception):
+    pass
+
+
+def _flat_default(value: Any) -> Any:
+    scalar = _scalar(value) if type(value) in _FLAT_SCALARS else None
+    if scalar is None:
+        raise _NotFlat
+    return scalar[0]
+
+
+# No circular-reference markers: a flat dict has no cycles. No NaN: the walk writes it as text.
+_FLAT_ENCODE = c_make_encoder(None, _flat_default, encode_basestring, None, ":", ",", False, False, False) \
+    if c_make_encoder is not None else None
+
+
+def _flat_items(value: dict, nested: bool) -> int:
+    """How many values a flat dict holds (its nested dicts' included), or -1 when it is not flat: more than
+    MAX_ITEMS keys, a key that is not text of at most 200 characters, an int JSON readers cannot hold, a
+    value of another type. (Long text is caught by the length of the whole.)"""
+    if len(value) > MAX_ITEMS:
+        return -1
+    count = len(value)
+    for key, item in value.items():
+        if not isinstance(key, str) or len(key) > 200:  # column names are str subclasses
+            return -1
+        kind = type(item)
+        if kind is int:
+            if not _INT_MIN < item < _INT_MAX:
+                return -1
+        elif kind is dict and nested:
+            inner = _flat_items(item, False)
+            if inner < 0:
+                return -1
+            count += inner
+        elif kind not in _FLAT_SCALARS:
+            return -1
+    return count
+
+
+def _flat_json(value: dict, budget: int) -> str | None:
+    """The JSON text `to_jsonable` would give for a flat dict, or None when it needs the walk. The text is
+    short (so no string in it is cut), and every value costs the walk's budget at most its text plus 8 (so
+    nothing is cut for the budget)."""
+    if _FLAT_ENCODE is None:
+        return None
+    count = _flat_items(value, True)
+    if count < 0:
+        return None
+    try:
+        text = "".join(_FLAT_ENCODE(value, 0))
+    except (_NotFlat, ValueError, TypeError):
+        return None
+    if len(text) > MAX_STRING or len(text) + 8 * count >= budget:
+        return None
+    return text

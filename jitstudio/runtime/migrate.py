@@ -69,6 +69,9 @@ def plan_changes(old: list[dict], new: list[dict]) -> Plan:
     return plan
 
 
+OLD_OUTBOX_INDEX = "ix_jit_event_outbox_pending"
+
+
 def sync_schema(engine: Engine, tables: dict[str, ModelTable]) -> list[str]:
     """Create missing tables and migrate changed ones; returns what changed, one line per change."""
     internal = internal_tables(MetaData())
@@ -76,6 +79,7 @@ def sync_schema(engine: Engine, tables: dict[str, ModelTable]) -> list[str]:
     with engine.begin() as conn:
         for table in internal.values():
             table.create(conn, checkfirst=True)
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {OLD_OUTBOX_INDEX}")  # the queue no longer has one
         schema = internal["schema"]
         stored = {r.model: (r.table_name, json.loads(r.fields)) for r in conn.execute(select(schema))}
         existing = set(inspect(conn).get_table_names())

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
 
-from .values import JitDict, JitList, JitValue, RowData, RowList, wrap
+from .values import JitDict, JitList, JitValue, RowData, RowList, model_event_parts, model_event_payload, wrap
 
 if TYPE_CHECKING:
     from .runtime import Runtime
@@ -34,8 +34,18 @@ BATCH = 256
 _TAG = "$jit"
 
 
+def model_event_ref(model_name: str, opt_type: str, prev: dict, post: dict) -> dict[str, Any]:
+    """A model event's eventOutData as the outbox keeps it: the model, optType and the two rows as plain
+    data; `loads` gives the JitDict the handler receives."""
+    return {_TAG: "model-event", "model": model_name, "optType": opt_type, "prevData": prev, "postData": post}
+
+
 def _default(value: Any) -> Any:
     """Called by json.dumps only for values JSON has no type for; plain data is encoded in C."""
+    if type(value) is JitDict:
+        parts = model_event_parts(value)
+        if parts is not None:
+            return model_event_ref(*parts)
     if isinstance(value, RowData):
         return {_TAG: "row", "model": getattr(value._model, "full_name", None), "data": value._data}
     if isinstance(value, RowList):
@@ -81,6 +91,9 @@ def loads(text: str, model_of: Callable[[str], Any]) -> Any:
             return RowData(data, model_of(obj["model"]) if obj.get("model") else None)
         if tag == "rows":
             return RowList(data, model_of(obj["model"]) if obj.get("model") else None)
+        if tag == "model-event":
+            name = obj["model"]
+            return model_event_payload(model_of(name), obj["optType"], obj["prevData"], obj["postData"], name)
         if tag == "dict":
             return JitDict(data)
         if tag == "list":
@@ -121,21 +134,30 @@ class Outbox:
         """Queue one execution in the caller's transaction. The row goes straight to the driver's cursor
         (SQL compiled once per dialect): this is on the path of every write that has async events."""
         now = time.time()
-        params = {"event": event, "kind": kind, "payload": dumps(payload), "status": "pending", "attempt": 0,
-                  "available_at": now, "created_at": now}
-        sql, order = self._compiled_insert(conn)
+        values = (event, kind, dumps(payload), "pending", 0, now, now)  # in _COLUMNS order
+        sql, order = self._sql.get(conn.dialect.name) or self._compiled_insert(conn)
+        if order is None:
+            params: Any = values
+        elif order:
+            params = [values[n] for n in order]
+        else:
+            params = dict(zip(self._COLUMNS, values))
         cursor = conn.connection.dbapi_connection.cursor()
         try:
-            cursor.execute(sql, [params[k] for k in order] if order else params)
+            cursor.execute(sql, params)
         finally:
             cursor.close()
 
-    def _compiled_insert(self, conn: Connection) -> tuple[str, tuple | None]:
-        found = self._sql.get(conn.dialect.name)
-        if found is None:
-            compiled = self._insert.values({k: None for k in self._COLUMNS}).compile(dialect=conn.dialect)
-            order = tuple(compiled.positiontup) if compiled.positional else None
-            found = self._sql[conn.dialect.name] = (str(compiled), order)
+    def _compiled_insert(self, conn: Connection) -> tuple[str, tuple[int, ...] | None]:
+        """The INSERT's SQL for this dialect and how its parameters are passed: None for the values in
+        _COLUMNS order, the positions to take them in, or () for a dialect that takes them by name."""
+        compiled = self._insert.values({k: None for k in self._COLUMNS}).compile(dialect=conn.dialect)
+        order: tuple[int, ...] | None = ()
+        if compiled.positional:
+            order = tuple(self._COLUMNS.index(name) for name in compiled.positiontup)
+            if order == tuple(range(len(self._COLUMNS))):
+                order = None
+        found = self._sql[conn.dialect.name] = (str(compiled), order)
         return found
 
     def wake(self) -> None:

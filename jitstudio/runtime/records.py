@@ -11,12 +11,12 @@ import functools
 import json
 import os
 import threading
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import bindparam, func, insert, select, update
 
 from . import _records_query as query
-from ._records_writer import COLUMNS, FINISH_WALL, RecordWriter, insert_rows, reserve_ids
+from ._records_writer import COLUMNS, FINISH_COLUMNS, FINISH_WALL, RecordWriter, insert_rows, reserve_ids, path_text
 from ._records_model import Bucket, Cursor, ExecutionRecord, Message, Page, Percentiles
 from ._records_query import Filters
 from ._records_schema import (
@@ -104,16 +104,14 @@ class RecordStore:
         started = started_us if started_us is not None else now_us()
         if parent_id is not None and root_id is None:
             root_id = self._root_of(parent_id)
-        record_id = self._writer.new_id()
-        self._writer.begin({
-            "id": record_id, "event": event, "event_type": event_type or "", "sender": sender or "",
-            "operate": operate or "", "status": "running", "started_at": started, "ended_at": None,
-            "duration_ms": None, "input": dumps(input), "output": None, "error": None, "traceback": None,
-            "steps": None, "parent_id": parent_id, "root_id": root_id, "attempt": attempt,
-            "is_async": bool(is_async), "rerun_of": rerun_of,
-            "chain": _chain_json(tuple(chain) if chain is not None else (event,)), "request_id": request_id,
-            "process": self._process,
-        })
+        writer = self._writer
+        record_id = writer.new_id()
+        # the values in COLUMNS order
+        writer.begin([
+            record_id, event, event_type or "", sender or "", operate or "", "running", started, None, None,
+            dumps(input), None, None, None, None, parent_id, root_id, attempt, bool(is_async), rerun_of,
+            _chain_json(tuple(chain) if chain is not None else (event,)), request_id, self._process,
+        ])
         return record_id
 
     def _root_of(self, parent_id: int) -> int:
@@ -125,19 +123,22 @@ class RecordStore:
 
     def finish(self, record_id: int, *, status: str, output: Any = None, error: str | None = None,
                traceback: list[dict] | None = None, steps: list[dict] | None = None,
-               duration_ms: float | None = None) -> None:
+               duration_ms: float | None = None, steps_json: str | Callable[[], str] | None = None) -> None:
         """Close a record as `success` or `fail`. Without `duration_ms`, the wall time since begin is used.
-        Raises KeyError for a record that does not exist."""
+        `steps_json` is the execution path as JSON text (instead of `steps`), or a function giving it, called
+        when the record is written (it must not change after this call). Raises KeyError for a record that
+        does not exist."""
         if status not in FINAL_STATUSES:
             raise ValueError(f"a finished record's status is success or fail, not {status!r}")
-        params = {
-            "v_id": record_id, "v_status": status, "v_ended_at": now_us(),
-            "v_output": None if output is None else dumps(output), "v_error": error,
-            "v_traceback": _json(traceback), "v_steps": _json(steps), "v_duration_ms": duration_ms,
-        }
-        if self._writer.finish(params):
+        # the values in FINISH_COLUMNS order
+        values = [status, now_us(), None if output is None else dumps(output), error, _json(traceback),
+                  steps_json if steps_json is not None else _json(steps), duration_ms]
+        if self._writer.finish(record_id, values):
             return
         self._writer.flush()
+        if callable(values[5]):
+            values[5] = path_text(values[5])
+        params = {"v_id": record_id, **{f"v_{c}": v for c, v in zip(FINISH_COLUMNS, values)}}
         with self._db.write() as conn:
             if conn.execute(FINISH_WALL, params).rowcount == 0:
                 raise KeyError(f"no execution record {record_id}")

@@ -10,6 +10,7 @@ from sqlalchemy import MetaData
 
 from ..project import EventElement, Project, ServiceElement, load_project
 from ..project.schemas import RuntimeSettings
+from ..project.schemas.common import FunctionSpec
 from . import shims, units
 from .appfacade import EVENT_SERVICE, App, ElementNotFound, EventSvc, ServiceProxy
 from .data import ModelApi
@@ -22,23 +23,33 @@ from .migrate import sync_schema
 from .outbox import Outbox
 from .records import RecordStore, records_url_for
 from .tables import build_table, field_problems, internal_tables
+from .typedargs import to_datatypes, typed_spec
 from .values import JitDict, RowData, native, wrap
 from .ai import attach as attach_engines
+
+FROM_APP: Any = object()  # handler_timeout not given: app.json runtime.handlerTimeoutSeconds
 
 
 class Runtime:
     """Open an app folder: `Runtime(app_dir, db_url=None)`. Data goes to `db_url`, else $JITSTUDIO_DB_URL,
     else app.json `runtime.db`, else SQLite in `.jitstudio/data.db`; records go to `.jitstudio/records.db`.
     With `async_worker`, a background thread runs async events as they are queued; without it they run on
-    `drain()` (the CLI drains before it exits)."""
+    `drain()` (the CLI drains before it exits). `handler_timeout` (seconds) interrupts a handler or service
+    call that runs longer with HandlerTimeout; by default app.json `runtime.handlerTimeoutSeconds`, else none."""
 
     def __init__(self, app_dir: str | os.PathLike, db_url: str | None = None, *, records_url: str | None = None,
-                 async_worker: bool = True, project: Project | None = None):
+                 async_worker: bool = True, project: Project | None = None,
+                 handler_timeout: float | None | object = FROM_APP):
         self.root = Path(app_dir).resolve()
         if not (self.root / "app.json").is_file():
             raise FileNotFoundError(f"{self.root} is not an app folder (it has no app.json)")
         self.project = project or load_project(self.root)
         self.settings: RuntimeSettings = self.project.app.runtime if self.project.app else RuntimeSettings()
+        self.handler_timeout: float | None = (self.settings.handlerTimeoutSeconds if handler_timeout is FROM_APP
+                                              else handler_timeout)
+        # the execution path (statements, calls, data steps) of every recorded execution; off, records keep
+        # everything else and a handler runs without the line tracer
+        self.trace_paths = True
         self.db_url, self.db_origin = resolve_db_url(self.root, db_url, self.settings.db)
         self.engine = make_engine(self.db_url)
         self.records = RecordStore(records_url or records_url_for(self.root, self.db_url))
@@ -56,6 +67,7 @@ class Runtime:
         self.outbox = Outbox(self, internal_tables(MetaData())["outbox"])
         self._models = {name: ModelApi(self, mt) for name, mt in self.model_tables.items()}
         self._factories: dict[str, Callable[[str], Any]] = {}
+        self._typed_specs: dict[str, FunctionSpec | None] = {}
         self._elements: dict[str, Any] = {}
         self.app = App(self)
         self.event_service = EventSvc(self)
@@ -135,14 +147,25 @@ class Runtime:
         together or not at all. Recorded as an execution of `path` unless `record` is false."""
         fn = self.handlers.service_function(path)
         args, kwargs = _args(args), dict(kwargs or {})
+        spec = self.typed_spec(path)
+        call_args, call_kwargs = to_datatypes(self, path, spec, args, kwargs) if spec is not None else (args, kwargs)
         with units.unit_of_work(self.engine):
             if not record:
-                return fn(*args, **kwargs)
+                return fn(*call_args, **call_kwargs)
             owner = path.rpartition(".")[0]
             outcome = run_recorded(self.records, event=path, event_type="services.function", sender=owner,
                                    operate=path.rpartition(".")[2], input={"args": args, "kwargs": kwargs},
-                                   call=lambda: fn(*args, **kwargs), app_dir=self.root)
+                                   call=lambda: fn(*call_args, **call_kwargs), app_dir=self.root,
+                                   timeout=self.handler_timeout, trace=self.trace_paths)
             return outcome.unwrap()
+
+    def typed_spec(self, path: str) -> FunctionSpec | None:
+        """The functionList entry of a service function that takes datatype arguments (argsToDatatype)."""
+        try:
+            return self._typed_specs[path]
+        except KeyError:
+            found = self._typed_specs[path] = typed_spec(self, path)
+            return found
 
     def call_function(self, path: str, args: tuple = (), kwargs: dict | None = None) -> Any:
         """A service or model function by full path (services.OrderSvc.getOrder, models.Order.query)."""

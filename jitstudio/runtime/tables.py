@@ -187,7 +187,8 @@ def internal_tables(metadata: MetaData) -> dict[str, Table]:
         Column("available_at", Float, nullable=False),
         Column("claimed_by", String(128)),
         Column("created_at", Float, nullable=False),
-        Index("ix_jit_event_outbox_pending", "status", "available_at", "id"),
+        # No index but the primary key: the queue holds only work not done yet and is claimed in id order,
+        # while an index would cost every write that queues an async event one more page to write.
     )
     schema = Table(
         "jit_model_schema", metadata,

@@ -1,11 +1,11 @@
 """The execution path: a `sys.settrace` tracer that records the statements of app code as a bounded tree.
 
 Only frames of files under the app's folder are traced (every other frame gets no local trace function, so
-library code runs at nearly full speed). Each statement is a step with its line, source text, time and
-status; a statement run many times (a loop) stays one step with a count and the total time; calls into other
-app functions (service methods) nest under the statement that made them; explicit steps (data operations,
-nested events) are placed at the statement that is running. The tree stops growing at `max_steps` nodes and
-the rest is counted in a closing note.
+library code runs at nearly full speed); whether a code object is app code is worked out once per code object.
+Each statement is a step with its line, source text, time and status; a statement run many times (a loop) stays
+one step with a count and the total time; calls into other app functions (service methods) nest under the
+statement that made them; explicit steps (data operations, nested events) are placed at the statement that is
+running. The tree stops growing at `max_steps` nodes and the rest is counted in a closing note.
 """
 from __future__ import annotations
 
@@ -16,84 +16,63 @@ from pathlib import Path
 from time import perf_counter_ns
 from typing import Any
 
-from ._records_statements import Statements, statements_of
+from ._records_statements import statements_of
+from ._steps import _ENCODER, Step, _fixed_text, error_text
+
+__all__ = ["MAX_DEPTH", "MAX_STEPS", "Step", "Tracer", "error_text"]
 
 MAX_STEPS = 1_000
 MAX_DEPTH = 40
 MAX_SAME_EXPLICIT = 10
+MAX_CODES = 20_000
 # Frames that are part of the statement that made them: their time is the statement's, their calls nest there.
 _PART_OF_STATEMENT = frozenset({"<genexpr>", "<listcomp>", "<setcomp>", "<dictcomp>", "<lambda>"})
+_UNKNOWN: Any = object()
 
 
-def error_text(exc: BaseException) -> str:
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+class _Code:
+    """What tracing needs of one code object of the app, worked out the first time it runs."""
 
+    __slots__ = ("path", "filename", "kind", "title", "first_line", "fixed", "starts", "statements", "lines")
 
-class Step:
-    """A node of the execution path while it is being recorded."""
+    def __init__(self, code, path: str):
+        module = code.co_name == "<module>"
+        self.path = path
+        self.filename = code.co_filename
+        self.kind = "import" if module else "call"
+        self.title = path if module else code.co_qualname
+        self.first_line = code.co_firstlineno
+        self.fixed = _fixed_text(self.title, self.first_line, path, None)
+        self.statements = statements_of(code.co_filename)
+        self.starts = self.statements.starts
+        self.lines: dict[int, tuple[str, str]] = {}
 
-    __slots__ = ("kind", "title", "line", "file", "code", "first_ns", "total_ns", "count", "status", "error",
-                 "info", "children", "index")
-
-    def __init__(self, kind: str, title: str, first_ns: int, *, line: int | None = None, file: str | None = None,
-                 code: str | None = None, info: dict | None = None):
-        self.kind = kind
-        self.title = title
-        self.line = line
-        self.file = file
-        self.code = code
-        self.first_ns = first_ns
-        self.total_ns = 0
-        self.count = 0
-        self.status = "success"
-        self.error: str | None = None
-        self.info = info
-        self.children: list[Step] = []
-        self.index: dict[Any, Step] = {}
-
-    def fail(self, error: str) -> None:
-        if self.status != "fail":
-            self.status = "fail"
-            self.error = error
-
-    def to_json(self, origin_ns: int) -> dict[str, Any]:
-        """The step as JSON; keys without a value and empty `children` are left out."""
-        out: dict[str, Any] = {"kind": self.kind, "status": self.status,
-                               "startMs": round((self.first_ns - origin_ns) / 1e6, 3),
-                               "durationMs": round(self.total_ns / 1e6, 3), "count": self.count}
-        if self.title:
-            out["title"] = self.title
-        if self.line is not None:
-            out["line"] = self.line
-        if self.file is not None:
-            out["file"] = self.file
-        if self.code is not None:
-            out["code"] = self.code
-        if self.error is not None:
-            out["error"] = self.error
-        if self.info:
-            out["info"] = self.info
-        if self.children:
-            out["children"] = [child.to_json(origin_ns) for child in self.children]
-        return out
+    def line_info(self, line: int) -> tuple[str, str]:
+        """(source text, fixed JSON keys) of the statement starting at `line`."""
+        found = self.lines.get(line)
+        if found is None:
+            text = self.statements.code(line, self.filename)
+            found = self.lines[line] = (text, _fixed_text("", line, self.path, text))
+        return found
 
 
 class _Frame:
     """The tracing state of one running app frame; `trace` is its local trace function."""
 
-    __slots__ = ("tracer", "node", "current", "line_ns", "entered_ns", "pending", "raised", "statements",
-                 "line", "raw_line")
+    __slots__ = ("tracer", "node", "info", "starts", "index", "current", "line_ns", "entered_ns", "pending",
+                 "raised", "line", "raw_line")
 
-    def __init__(self, tracer: "Tracer", node: Step, now: int, statements: Statements):
+    def __init__(self, tracer: "Tracer", node: Step, now: int, info: _Code):
         self.tracer = tracer
         self.node = node
+        self.info = info
+        self.starts = info.starts
+        self.index = node.index
         self.current: Step | None = None
         self.line_ns = now
         self.entered_ns = now
         self.pending: BaseException | None = None
         self.raised: BaseException | None = None
-        self.statements = statements
         self.line = self.raw_line = 0
 
     def container(self) -> Step:
@@ -103,24 +82,26 @@ class _Frame:
         now = perf_counter_ns()
         if event == "line":
             raw = frame.f_lineno
-            line = self.statements.starts.get(raw, raw)
+            line = self.starts.get(raw, raw)
             if line == self.line and raw != self.raw_line:
                 self.raw_line = raw  # the next line of a statement written over several lines
                 return self.trace
             self.line, self.raw_line = line, raw
-            self._close_line(now)
+            current = self.current
+            if current is not None:
+                current.total_ns += now - self.line_ns
             self.pending = None
-            node = self.node.index.get(line)
+            node = self.index.get(line)
             if node is None:
-                node = self.tracer.child(self.node, line, lambda: Step(
-                    "statement", "", now, line=line, file=self.node.file,
-                    code=self.statements.code(line, frame.f_code.co_filename)))
+                node = self.tracer.statement(self, line, now)
             self.current = node
             self.line_ns = now
             if node is not None:
                 node.count += 1
         elif event == "return":
-            self._close_line(now)
+            current = self.current
+            if current is not None:
+                current.total_ns += now - self.line_ns
             self.node.total_ns += now - self.entered_ns
             if self.pending is not None:
                 self.node.fail(error_text(self.pending))
@@ -133,22 +114,19 @@ class _Frame:
             self.pending = self.raised = exc
         return self.trace
 
-    def _close_line(self, now: int) -> None:
-        if self.current is not None:
-            self.current.total_ns += now - self.line_ns
-
 
 @functools.lru_cache(maxsize=64)
-def _app_files(app_dir: str) -> tuple[str, dict[str, str | None]]:
-    """The normalised folder prefix of an app and its shared cache of filename -> app-relative path."""
-    return os.path.normcase(os.path.realpath(app_dir)) + os.sep, {}
+def _app_files(app_dir: str | os.PathLike) -> tuple[str, dict[str, str | None], dict[Any, _Code | None]]:
+    """The normalised folder prefix of an app, its shared cache of filename -> app-relative path, and its
+    shared cache of code object -> _Code (None: not traced)."""
+    return os.path.normcase(os.path.realpath(app_dir)) + os.sep, {}, {}
 
 
 class Tracer:
     """Records the execution path of app code run on this thread between `start()` and `stop()`."""
 
     def __init__(self, app_dir: str | os.PathLike, *, max_steps: int = MAX_STEPS, max_depth: int = MAX_DEPTH):
-        self._prefix, self._files = _app_files(os.fspath(app_dir))
+        self._prefix, self._files, self._codes = _app_files(app_dir)
         self.max_steps = max_steps
         self.max_depth = max_depth
         self.origin_ns = perf_counter_ns()
@@ -159,7 +137,6 @@ class Tracer:
         self.omitted = 0
         self._last_returned: _Frame | None = None
         self._previous: Any = None
-        self._statements: dict[str, Statements] = {}
 
     # -- installing ----------------------------------------------------------------------------------------
 
@@ -181,28 +158,41 @@ class Tracer:
         self._files[filename] = rel
         return rel
 
+    def _learn(self, code) -> _Code | None:
+        path = self._app_path(code.co_filename)
+        info = _Code(code, path) if path is not None and code.co_name not in _PART_OF_STATEMENT else None
+        if len(self._codes) >= MAX_CODES:
+            self._codes.clear()
+        self._codes[code] = info
+        return info
+
     def on_call(self, frame, event: str, arg: Any):
         """The global trace function: a local tracer for app frames, None (untraced) for the rest."""
         code = frame.f_code
-        path = self._app_path(code.co_filename)
-        if path is None or self.frames >= self.max_depth or code.co_name in _PART_OF_STATEMENT:
+        info = self._codes.get(code, _UNKNOWN)
+        if info is _UNKNOWN:
+            info = self._learn(code)
+        if info is None or self.frames >= self.max_depth:
             return None
         now = perf_counter_ns()
-        parent = self.container()
+        stack = self.stack
+        if not stack:
+            parent = self.root
+        else:
+            top = stack[-1]
+            parent = top if type(top) is Step else (top.current or top.node)
         node = parent.index.get(code)
         if node is None:
-            module = code.co_name == "<module>"
-            node = self.child(parent, code, lambda: Step(
-                "import" if module else "call", path if module else code.co_qualname, now,
-                line=code.co_firstlineno, file=path))
-        if node is None:
-            return None
+            if self.nodes >= self.max_steps:
+                self.omitted += 1
+                return None
+            node = Step(info.kind, info.title, now, info.first_line, info.path, None, None, info.fixed)
+            parent.index[code] = node
+            parent.children.append(node)
+            self.nodes += 1
         node.count += 1
-        statements = self._statements.get(code.co_filename)
-        if statements is None:
-            statements = self._statements[code.co_filename] = statements_of(code.co_filename)
-        state = _Frame(self, node, now, statements)
-        self.stack.append(state)
+        state = _Frame(self, node, now, info)
+        stack.append(state)
         self.frames += 1
         return state.trace
 
@@ -213,10 +203,23 @@ class Tracer:
         if not self.stack:
             return self.root
         top = self.stack[-1]
-        return top if isinstance(top, Step) else top.container()
+        return top if type(top) is Step else (top.current or top.node)
+
+    def statement(self, state: _Frame, line: int, now: int) -> Step | None:
+        """The step of a statement seen for the first time in this call's node (None past the cap)."""
+        if self.nodes >= self.max_steps:
+            self.omitted += 1
+            return None
+        info = state.info
+        text, fixed = info.line_info(line)
+        node = Step("statement", "", now, line, info.path, text, None, fixed)
+        state.index[line] = node
+        state.node.children.append(node)
+        self.nodes += 1
+        return node
 
     def child(self, parent: Step, key: Any, make) -> Step | None:
-        """The child of `parent` under `key` (a line, a code object), made on first use while under the cap."""
+        """The child of `parent` under `key`, made with `make()` on first use while under the cap."""
         node = parent.index.get(key)
         if node is None:
             if self.nodes >= self.max_steps:
@@ -274,9 +277,9 @@ class Tracer:
                 node.fail(error or "failed")
 
     def returned(self, state: _Frame) -> None:
-        while self.stack:
-            top = self.stack.pop()
-            if top is state:
+        stack = self.stack
+        while stack:
+            if stack.pop() is state:
                 break
         self.frames -= 1
         self._last_returned = state
@@ -292,9 +295,28 @@ class Tracer:
         if error is not None:
             self.child_raised(error)
 
+    def _note(self) -> dict[str, Any]:
+        return {"kind": "note", "title": f"{self.omitted} more steps not recorded (limit {self.max_steps})",
+                "status": "success", "startMs": 0.0, "durationMs": 0.0, "count": self.omitted}
+
     def tree(self) -> list[dict[str, Any]]:
         steps = [child.to_json(self.origin_ns) for child in self.root.children]
         if self.omitted:
-            steps.append({"kind": "note", "title": f"{self.omitted} more steps not recorded (limit {self.max_steps})",
-                          "status": "success", "startMs": 0.0, "durationMs": 0.0, "count": self.omitted})
+            steps.append(self._note())
         return steps
+
+    def tree_json(self) -> str:
+        """The JSON text of `tree()`, written without building its dicts."""
+        children = self.root.children
+        if not children and not self.omitted:
+            return "[]"
+        out = ["["]
+        for n, child in enumerate(children):
+            if n:
+                out.append(",")
+            child.write_json(self.origin_ns, out)
+        if self.omitted:
+            out.append("," if children else "")
+            out.append(_ENCODER.encode(self._note()))
+        out.append("]")
+        return "".join(out)

@@ -1,0 +1,122 @@
+"""Handlers that never return: one shared timer thread interrupts a handler that outlives its time limit.
+
+`WATCHDOG.arm(seconds, event)` starts watching the current thread; if it has not disarmed the guard after
+`seconds`, the timer thread raises an interruption in that thread (`PyThreadState_SetAsyncExc`), which the
+execution turns into `HandlerTimeout("events.X did not return within N s")`. The interruption is a BaseException, so
+`except Exception` in the handler does not swallow it; a handler that swallows it anyway is interrupted
+again every second. It takes effect at the next Python instruction: a handler blocked in one long C call
+(a single `time.sleep(3600)`) is interrupted when that call returns.
+"""
+from __future__ import annotations
+
+import ctypes
+import threading
+import time
+
+REPEAT_SECONDS = 1.0
+
+_SET_ASYNC_EXC = ctypes.pythonapi.PyThreadState_SetAsyncExc
+
+
+def _raise_in(thread_id: int, exc_class: type[BaseException]) -> None:
+    """Raise `exc_class` in the thread at its next instruction. (Withdrawing one with NULL would leave the
+    interpreter's pending flag set; an interruption is instead taken in the thread, see `disarm`.)"""
+    _SET_ASYNC_EXC(ctypes.c_ulong(thread_id), ctypes.py_object(exc_class))
+
+
+class HandlerTimeout(TimeoutError):
+    """A handler did not return within its time limit (app.json runtime.handlerTimeoutSeconds, --timeout)."""
+
+
+class _Interrupt(BaseException):
+    """Raised inside the handler's thread when its time is up; `guard` is the Guard that fired. Each firing
+    uses a subclass of its own, because only an exception class can be raised in another thread."""
+
+    guard: "Guard | None" = None
+
+    def __str__(self) -> str:
+        return self.guard.message if self.guard is not None else "interrupted"
+
+
+def seconds_text(seconds: float) -> str:
+    return f"{seconds:g} s"
+
+
+class Guard:
+    __slots__ = ("thread_id", "deadline", "seconds", "event", "fired", "done")
+
+    def __init__(self, thread_id: int, deadline: float, seconds: float, event: str):
+        self.thread_id = thread_id
+        self.deadline = deadline
+        self.seconds = seconds
+        self.event = event
+        self.fired = 0
+        self.done = False
+
+    @property
+    def message(self) -> str:
+        return f"{self.event} did not return within {seconds_text(self.seconds)}"
+
+
+class Watchdog:
+    """The timer thread and the guards it watches (one per running guarded call)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._guards: set[Guard] = set()
+        self._wake_at: float | None = None
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float, event: str) -> Guard:
+        guard = Guard(threading.get_ident(), time.monotonic() + seconds, seconds, event)
+        with self._lock:
+            self._guards.add(guard)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="jitstudio-handler-watchdog", daemon=True)
+                self._thread.start()
+            if self._wake_at is None or guard.deadline < self._wake_at:
+                self._changed.notify()
+        return guard
+
+    def disarm(self, guard: Guard) -> None:
+        """Stop watching (call it on the guarded thread). An interruption sent but not raised yet, because the
+        call returned just as its time ran out, is taken here so that it cannot surface later."""
+        with self._lock:
+            self._guards.discard(guard)
+            guard.done = True
+        if guard.fired:
+            try:
+                for _ in range(3):  # each pass checks for a pending interruption
+                    pass
+            except _Interrupt as exc:
+                if exc.guard is not guard:
+                    raise
+
+    def _run(self) -> None:
+        with self._lock:
+            while True:
+                now = time.monotonic()
+                for guard in [g for g in self._guards if g.deadline <= now]:
+                    self._fire(guard, now)
+                self._wake_at = min((g.deadline for g in self._guards), default=None)
+                self._changed.wait(None if self._wake_at is None else max(self._wake_at - now, 0.001))
+
+    def _fire(self, guard: Guard, now: float) -> None:
+        interrupt = type("HandlerTimeout", (_Interrupt,), {"guard": guard, "__module__": __name__})
+        guard.fired += 1
+        guard.deadline = now + REPEAT_SECONDS
+        _raise_in(guard.thread_id, interrupt)
+
+
+WATCHDOG = Watchdog()
+
+
+def fired_by(exc: BaseException, guard: Guard | None) -> bool:
+    """Whether `exc` is the interruption of `guard`."""
+    return guard is not None and isinstance(exc, _Interrupt) and exc.guard is guard
+
+
+def timeout_error(exc: BaseException) -> HandlerTimeout:
+    """The HandlerTimeout of an interruption, with the interrupted code's traceback."""
+    return HandlerTimeout(str(exc)).with_traceback(exc.__traceback__)
