@@ -165,7 +165,10 @@ def cmd_event_test(args) -> int:
     result: dict[str, Any] = {}
 
     def action(rt: Runtime) -> None:
-        outcome = rt.test_event(args.event, _json_arg(args.payload, "--payload", None, {}))
+        if args.rerun_of is not None and args.payload is None:
+            outcome = rt.rerun(args.rerun_of)
+        else:
+            outcome = rt.test_event(args.event, _json_arg(args.payload, "--payload", None, {}), rerun_of=args.rerun_of)
         result.update(outcome.to_json())
         _print(result)
         if outcome.failed:
@@ -252,4 +255,7 @@ def register(subparsers) -> None:
     test.add_argument("event", metavar="EVENT", help="the event's fullName, e.g. events.StockGuard")
     test.add_argument("--payload", metavar="JSON", help="model events: {\"prevData\": {...}, \"postData\": {...}}; "
                                                          "custom events: {\"args\": [...], \"kwargs\": {...}}")
+    test.add_argument("--rerun-of", metavar="RECORD_ID", type=int,
+                      help="re-run a recorded execution against the current code, linking the new record to it "
+                           "(its recorded input is used unless --payload is given)")
     test.set_defaults(func=cmd_event_test, default_timeout=EVENT_TEST_TIMEOUT)

@@ -73,7 +73,8 @@ class Dispatcher:
     # -- running -----------------------------------------------------------------------------------------
 
     def run_now(self, event: CompiledEvent, args: tuple, kwargs: dict, *, raise_errors: bool = False,
-                is_async: bool = False, attempt: int = 1, resume: dict | None = None) -> HandlerOutcome:
+                is_async: bool = False, attempt: int = 1, resume: dict | None = None,
+                rerun_of: int | None = None) -> HandlerOutcome:
         chain = tuple(resume["chain"]) if resume else current_chain()
         if len(chain) >= self.depth:
             return self._stopped(event, chain, args, kwargs, is_async, resume)
@@ -82,14 +83,14 @@ class Dispatcher:
         if resume:
             outcome = run_recorded(
                 rt.records, event=event.full_name, event_type=event.event_type, sender=event.sender,
-                operate=event.operate, input=_input(args, kwargs), call=call, app_dir=rt.root, is_async=is_async,
+                operate=event.operate, input=_input(event, args, kwargs), call=call, app_dir=rt.root, is_async=is_async,
                 attempt=attempt, parent_id=resume.get("parent"), chain=chain, request_id=resume.get("request"),
                 timeout=rt.handler_timeout, trace=rt.trace_paths)
         else:
             outcome = run_recorded(
                 rt.records, event=event.full_name, event_type=event.event_type, sender=event.sender,
-                operate=event.operate, input=_input(args, kwargs), call=call, app_dir=rt.root, is_async=is_async,
-                attempt=attempt, timeout=rt.handler_timeout, trace=rt.trace_paths)
+                operate=event.operate, input=_input(event, args, kwargs), call=call, app_dir=rt.root, is_async=is_async,
+                attempt=attempt, rerun_of=rerun_of, timeout=rt.handler_timeout, trace=rt.trace_paths)
         error = outcome.error
         if error is None:
             return HandlerOutcome(event.full_name, outcome.status, outcome.value, None, outcome.record_id)
@@ -116,7 +117,7 @@ class Dispatcher:
         parent = resume.get("parent") if resume else getattr(current_execution(), "record_id", None)
         store = self._rt.records
         record_id = store.begin(event=event.full_name, event_type=event.event_type, sender=event.sender,
-                                operate=event.operate, input=_input(args, kwargs), parent_id=parent,
+                                operate=event.operate, input=_input(event, args, kwargs), parent_id=parent,
                                 is_async=is_async, chain=chain + (event.full_name,))
         store.finish(record_id, status="fail", error=f"EventChainTooDeep: {message}")
         return HandlerOutcome(event.full_name, "fail", None, f"EventChainTooDeep: {message}", record_id,
@@ -228,9 +229,14 @@ def _raiser(exc: Exception) -> Callable[[], Any]:
     return fail
 
 
-def _input(args: tuple, kwargs: dict) -> Any:
-    """What the record keeps as an execution's input. A model event's payload is kept as plain data
-    (model, optType and the two rows), as it reads as JSON, without walking its typed values."""
+def _input(event: CompiledEvent, args: tuple, kwargs: dict) -> Any:
+    """What the record keeps as an execution's input, in the shape `Runtime.test_event` takes back, so a
+    re-run gets exactly the same arguments. A model event's payload is kept as plain data (model, optType
+    and the two rows), as it reads as JSON, without walking its typed values."""
+    if event.kind == "normal":
+        return {"args": list(args), "kwargs": kwargs}
+    if event.kind == "assistant":
+        return list(args)
     if len(args) == 1 and not kwargs:
         arg = args[0]
         if type(arg) is JitDict:

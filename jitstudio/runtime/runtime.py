@@ -204,14 +204,20 @@ class Runtime:
             return self.dispatcher.run_now(compiled, _args(args), dict(kwargs or {}))
         return self.dispatcher.run(compiled, _args(args), dict(kwargs or {}))
 
-    def test_event(self, full_name: str, payload: Any) -> HandlerOutcome:
+    def test_event(self, full_name: str, payload: Any, *, rerun_of: int | None = None) -> HandlerOutcome:
         """Run one event by hand with a JSON payload, now and recorded, whatever its switch and filter say.
         Model events take {prevData, postData}; custom events {args, kwargs}; assistant events a list of
-        positional arguments; agent and approval events the eventOutData dict."""
+        positional arguments; agent and approval events the eventOutData dict. With `rerun_of` the new
+        record is linked to the execution it re-runs."""
         compiled = self._compiled(full_name)
         args, kwargs = self._payload_args(compiled, payload)
         with units.unit_of_work(self.engine):
-            return self.dispatcher.run_now(compiled, args, kwargs)
+            return self.dispatcher.run_now(compiled, args, kwargs, rerun_of=rerun_of)
+
+    def rerun(self, record_id: int) -> HandlerOutcome:
+        """Run a recorded execution's event again with the same input against the current code."""
+        record = self.records.get(record_id)
+        return self.test_event(record.event, record.input, rerun_of=record_id)
 
     def _payload_args(self, event: CompiledEvent, payload: Any) -> tuple[tuple, dict]:
         payload = native(payload)
