@@ -86,7 +86,7 @@ class ExecutionRecord:
 
     @functools.cached_property
     def steps(self) -> list[dict] | None:
-        """The execution path (see docs/readme/records.md for the step format)."""
+        """The execution path (see docs/records.md for the step format)."""
         return _decode(self.steps_json)
 
     @property
