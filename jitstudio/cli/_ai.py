@@ -10,9 +10,9 @@ import json
 import sys
 from typing import Any, Callable
 
-from ..runtime import DatabaseUrlError, ElementNotFound, MigrationError, Runtime
+from ..runtime import Runtime
 from ..runtime.approvals import ApprovalAborted, acting_as
-from ._runtime import to_json
+from ._common import UsageError, json_arg, open_runtime, print_json as _print, run_action
 
 ACTION_HELP = {
     "agree": "approve at the node where the user has a task",
@@ -23,53 +23,22 @@ ACTION_HELP = {
 }
 
 
-class UsageError(ValueError):
-    pass
-
-
-def _print(value: Any) -> None:
-    print(json.dumps(to_json(value), ensure_ascii=False, indent=2))
-
-
 def _full(family: str, name: str) -> str:
     return name if name.startswith(family + ".") else f"{family}.{name}"
 
 
 def _json_object(text: str | None, what: str) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise UsageError(f"{what} is not valid JSON: {exc}") from None
-    if not isinstance(value, dict):
-        raise UsageError(f"{what} must be a JSON object")
-    return value
+    return json_arg(text or None, what, dict, {})
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, ApprovalAborted):
+        return f"{exc.event} stopped the action: {exc}"
+    return str(exc)
 
 
 def _run(args, action: Callable[[Runtime], None]) -> int:
-    try:
-        runtime = Runtime(args.dir, args.db, async_worker=False)
-    except (FileNotFoundError, DatabaseUrlError, MigrationError) as exc:
-        print(f"jitstudio: {exc}", file=sys.stderr)
-        return 2
-    try:
-        try:
-            action(runtime)
-            status = 0
-        except (UsageError, ElementNotFound) as exc:
-            print(f"jitstudio: {exc}", file=sys.stderr)
-            status = 2
-        except ApprovalAborted as exc:
-            print(f"jitstudio: {exc.event} stopped the action: {exc}", file=sys.stderr)
-            status = 1
-        except Exception as exc:  # noqa: BLE001 - the app refused: print its own message
-            print(f"jitstudio: {exc}", file=sys.stderr)
-            status = 1
-        runtime.drain()
-        return status
-    finally:
-        runtime.close()
+    return run_action(open_runtime(args, async_worker=False), action, _describe)
 
 
 def cmd_agent(args) -> int:

@@ -1,7 +1,6 @@
 """Commands on the app's files: new, check, schema."""
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import sys

@@ -8,54 +8,11 @@ take `--timeout SECONDS`: a handler still running after it is interrupted and fa
 from __future__ import annotations
 
 import argparse
-import base64
-import json
-import sys
-from datetime import date, datetime, time
-from decimal import Decimal
 from typing import Any
 
-from ..runtime import DatabaseUrlError, ElementNotFound, MigrationError, QueryError, Runtime
-from ..runtime.values import native
-
-
-class UsageError(ValueError):
-    pass
-
-
-def to_json(value: Any) -> Any:
-    """Rows and results as JSON data: dates as ISO text, decimals as numbers."""
-    value = native(value)
-    if isinstance(value, dict):
-        return {str(k): to_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [to_json(v) for v in value]
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(bytes(value)).decode()
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    return str(value)
-
-
-def _print(value: Any) -> None:
-    print(json.dumps(to_json(value), ensure_ascii=False, indent=2))
-
-
-def _json_arg(text: str | None, what: str, kind: type | tuple | None = None, default: Any = None) -> Any:
-    if text is None:
-        return default
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise UsageError(f"{what} is not valid JSON: {exc}") from None
-    if kind is not None and not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise UsageError(f"{what} must be a JSON {'object' if names == 'dict' else 'array' if names == 'list' else names}")
-    return value
+from ..runtime import Runtime
+from ..runtime.values import to_json
+from ._common import json_arg as _json_arg, open_runtime, print_json as _print, run_action
 
 
 def _model_name(name: str) -> str:
@@ -69,39 +26,15 @@ def _pk(text: str) -> Any:
 EVENT_TEST_TIMEOUT = 30.0
 
 
-def _open(args) -> Runtime:
-    runtime = Runtime(args.dir, args.db, async_worker=False)
-    timeout = getattr(args, "timeout", None)
-    if timeout is not None:
-        runtime.handler_timeout = timeout
-    elif runtime.handler_timeout is None:
-        runtime.handler_timeout = getattr(args, "default_timeout", None)
-    return runtime
-
-
 def _run(args, action) -> int:
-    try:
-        runtime = _open(args)
-    except (FileNotFoundError, DatabaseUrlError, MigrationError) as exc:
-        print(f"jitstudio: {exc}", file=sys.stderr)
-        return 2
-    try:
-        try:
-            action(runtime)
-            status = 0
-        except UsageError as exc:
-            print(f"jitstudio: {exc}", file=sys.stderr)
-            status = 2
-        except (ElementNotFound, QueryError) as exc:
-            print(f"jitstudio: {exc}", file=sys.stderr)
-            status = 2
-        except Exception as exc:  # noqa: BLE001 - the app refused: print the handler's own message
-            print(f"jitstudio: {exc}", file=sys.stderr)
-            status = 1
-        runtime.drain()
-        return status
-    finally:
-        runtime.close()
+    runtime = open_runtime(args, async_worker=False)
+    if runtime is not None:
+        timeout = getattr(args, "timeout", None)
+        if timeout is not None:
+            runtime.handler_timeout = timeout
+        elif runtime.handler_timeout is None:
+            runtime.handler_timeout = getattr(args, "default_timeout", None)
+    return run_action(runtime, action)
 
 
 # -- data ----------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from ..runtime import DatabaseUrlError, MigrationError, Runtime
+from ._common import open_runtime
 from ..runtime.server import DEFAULT_HOST, DEFAULT_PORT, AppServer, JsonLines, is_loopback, run_until_stopped
 
 
@@ -16,10 +16,8 @@ def cmd_run(args) -> int:
     if not 0 <= args.port <= 65535:
         print(f"jitstudio: --port {args.port} is not a port number (0-65535; 0 picks a free one)", file=sys.stderr)
         return 2
-    try:
-        runtime = Runtime(args.dir, args.db, async_worker=True)
-    except (FileNotFoundError, DatabaseUrlError, MigrationError) as exc:
-        print(f"jitstudio: {exc}", file=sys.stderr)
+    runtime = open_runtime(args, async_worker=True)
+    if runtime is None:
         return 2
     try:
         log = JsonLines(sys.stdout)

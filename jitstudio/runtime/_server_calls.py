@@ -5,12 +5,9 @@ Errors leave here as `ApiError`, each with its errcode and the HTTP status the s
 """
 from __future__ import annotations
 
-import base64
 import importlib
 import inspect
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..project import ModelElement, ServiceElement
@@ -20,7 +17,7 @@ from .data import ModelApi
 from .execution import run_recorded
 from .shims import Code
 from .sqlfilter import QueryError
-from .values import TYPES, JitList, RowData, RowList, native, wrap
+from .typedargs import DatatypeArgumentError, typed_kwargs
 
 if TYPE_CHECKING:
     from .runtime import Runtime
@@ -100,8 +97,10 @@ class Target:
             raise ApiError(API_PARAMS_ERROR, f"{self.path} needs the argument {_names(missing)}; "
                                              f"its arguments are: {', '.join(self.allowed)}")
         if self.to_datatype and self.declared is not None:
-            specs = {arg.name: arg for arg in self.declared}
-            kwargs = {name: to_datatype(runtime, self.path, specs[name], value) for name, value in kwargs.items()}
+            try:
+                kwargs = typed_kwargs(runtime, self.path, self.declared, kwargs)
+            except DatatypeArgumentError as exc:
+                raise ApiError(API_PARAMS_ERROR, str(exc)) from None
         return self.invoke(kwargs)
 
 
@@ -220,56 +219,3 @@ def _recorded(runtime: "Runtime", path: str, function: Callable[..., Any], kwarg
                                input={"args": [], "kwargs": kwargs}, call=lambda: function(**kwargs),
                                app_dir=runtime.root)
         return outcome.unwrap()
-
-
-# -- argsToDatatype ------------------------------------------------------------------------------------------
-
-def to_datatype(runtime: "Runtime", path: str, arg: ArgSpec, value: Any) -> Any:
-    """A JSON argument as the datatype object its functionList entry declares: rows bound to their model
-    (`generic`), JitDict/JitMap with their variableList, scalars as `datatypes.<T>.new({}, value)`."""
-    datatype = arg.dataType or "Stext"
-    extra = arg.extra_keys()
-    config = extra.get("variableConfig") or {}
-    variables = config.get("variableList") or extra.get("variableList") or []
-    if datatype in ("RowData", "RowList"):
-        model = runtime.model_api_or_none(arg.generic) if arg.generic else None
-        if datatype == "RowData":
-            _expect(path, arg, value, dict, "a JSON object of field values")
-            return RowData(value, model)
-        _expect(path, arg, value, list, "a JSON array of rows")
-        return RowList(value, model)
-    if datatype in ("JitDict", "JitMap"):
-        _expect(path, arg, value, dict, "a JSON object")
-        return TYPES[datatype].new({"variableList": variables}, value)
-    if datatype == "JitList":
-        _expect(path, arg, value, list, "a JSON array")
-        return JitList.new({"generic": arg.generic, "variableConfig": config}, value)
-    cls = TYPES.get(datatype)
-    return cls.new({}, value) if cls is not None else wrap(value)
-
-
-def _expect(path: str, arg: ArgSpec, value: Any, kind: type, what: str) -> None:
-    if value is not None and not isinstance(value, kind):
-        raise ApiError(API_PARAMS_ERROR, f"{path}: argument {arg.name!r} is a {arg.dataType}; send {what}, "
-                                         f"not {type(value).__name__}")
-
-
-# -- results -------------------------------------------------------------------------------------------------
-
-def to_json(value: Any) -> Any:
-    """A result as JSON data: typed values by their `.value`, dates as ISO text, decimals as numbers."""
-    value = native(value)
-    if isinstance(value, dict):
-        return {str(k): to_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [to_json(v) for v in value]
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(bytes(value)).decode()
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    return str(value)
-

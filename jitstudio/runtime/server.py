@@ -22,9 +22,10 @@ from urllib.parse import unquote, urlsplit
 from . import shims
 from ._server_calls import (
     BAD_REQUEST, METHOD_NOT_ALLOWED, NOT_FOUND, SERVER_ERROR, UNKNOWN_USER, ApiError, element_name,
-    from_app_exception, resolve, to_json,
+    from_app_exception, resolve,
 )
 from .db import describe
+from .values import to_json
 
 if TYPE_CHECKING:
     from .runtime import Runtime

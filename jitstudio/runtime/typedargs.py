@@ -33,11 +33,15 @@ def typed_spec(runtime: "Runtime", path: str) -> FunctionSpec | None:
 def to_datatypes(runtime: "Runtime", path: str, spec: FunctionSpec, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
     """`args` and `kwargs` as the datatype objects `spec` declares."""
     declared = spec.args
-    by_name = {arg.name: arg for arg in declared}
     typed_args = tuple(_typed(runtime, path, declared[n] if n < len(declared) else None, value)
                        for n, value in enumerate(args))
-    typed_kwargs = {key: _typed(runtime, path, by_name.get(key), value) for key, value in kwargs.items()}
-    return typed_args, typed_kwargs
+    return typed_args, typed_kwargs(runtime, path, declared, kwargs)
+
+
+def typed_kwargs(runtime: "Runtime", path: str, declared: list[ArgSpec], kwargs: dict) -> dict:
+    """Keyword arguments as the datatype objects of the declared arguments (undeclared ones wrapped)."""
+    by_name = {arg.name: arg for arg in declared}
+    return {key: _typed(runtime, path, by_name.get(key), value) for key, value in kwargs.items()}
 
 
 def typed_call(runtime: "Runtime", path: str, fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -6,6 +6,9 @@ or `row.value["orderNo"] = ...` changes the row itself, which is how a Before ha
 """
 from __future__ import annotations
 
+import base64
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any, Iterator
 
 from ._jitvalue import TYPES, JitValue, _scalar_type, infer_datatype, native, wrap
@@ -184,3 +187,22 @@ def model_event_parts(payload: JitDict) -> tuple[str, str, dict, dict] | None:
     if type(prev) is RowData and type(post) is RowData and isinstance(model, JitValue) and isinstance(opt_type, JitValue):
         return model.value, opt_type.value, prev._data, post._data
     return None
+
+
+def to_json(value: Any) -> Any:
+    """A result as JSON data: typed values by their `.value`, dates as ISO text, decimals as numbers, bytes as
+    base64, anything else as its text."""
+    value = native(value)
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_json(v) for v in value]
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(bytes(value)).decode()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)

@@ -1,0 +1,62 @@
+"""What the commands that open an app share: JSON in and out, and one run of an action on a Runtime with the
+exit status scripts rely on (0 done, 1 the app refused and its message is printed, 2 bad input)."""
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Callable
+
+from ..runtime import DatabaseUrlError, ElementNotFound, MigrationError, QueryError, Runtime
+from ..runtime.values import to_json
+
+
+class UsageError(ValueError):
+    """The command line asks for something that cannot be done as asked."""
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(to_json(value), ensure_ascii=False, indent=2))
+
+
+def json_arg(text: str | None, what: str, kind: type | tuple | None = None, default: Any = None) -> Any:
+    """A JSON command-line argument, checked to be of `kind`; `default` when it was not given."""
+    if text is None:
+        return default
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"{what} is not valid JSON: {exc}") from None
+    if kind is not None and not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise UsageError(f"{what} must be a JSON {'object' if names == 'dict' else 'array' if names == 'list' else names}")
+    return value
+
+
+def open_runtime(args, **options: Any) -> Runtime | None:
+    """The app of `args.dir` on `args.db`, or None after saying why it cannot be opened."""
+    try:
+        return Runtime(args.dir, args.db, **options)
+    except (FileNotFoundError, DatabaseUrlError, MigrationError) as exc:
+        print(f"jitstudio: {exc}", file=sys.stderr)
+        return None
+
+
+def run_action(runtime: Runtime | None, action: Callable[[Runtime], None],
+               describe: Callable[[BaseException], str] = str) -> int:
+    """Run `action`, wait for the async events it caused, close the runtime; the exit status."""
+    if runtime is None:
+        return 2
+    try:
+        try:
+            action(runtime)
+            status = 0
+        except (UsageError, ElementNotFound, QueryError) as exc:
+            print(f"jitstudio: {exc}", file=sys.stderr)
+            status = 2
+        except Exception as exc:  # noqa: BLE001 - the app refused: print its own message
+            print(f"jitstudio: {describe(exc)}", file=sys.stderr)
+            status = 1
+        runtime.drain()
+        return status
+    finally:
+        runtime.close()
