@@ -111,6 +111,23 @@ def page_statement(shape: tuple[bool, ...], after: bool, newer: bool, full: bool
     return newest_first(select(*columns).where(*clauses)).limit(rows)
 
 
+LIST_COLUMNS = ("id", "started_at", "duration_ms", "status", "event", "event_type", "sender", "operate", "is_async",
+                "error", "parent_id", "rerun_of")
+"""The columns of a list row (`RecordStore.page_rows`), in order: what a list of records shows, nothing more."""
+
+
+@functools.lru_cache(maxsize=None)
+def list_page_statement(shape: tuple[bool, ...], after: bool, newer: bool):
+    """`page_statement` reading only `LIST_COLUMNS`."""
+    clauses = list(_clauses(shape))
+    if after:
+        clauses.append(older_than())
+    if newer:
+        clauses.append(newer_than())
+    rows = bindparam("n_rows", type_=Integer(), literal_execute=True)
+    return newest_first(select(*(T.c[name] for name in LIST_COLUMNS)).where(*clauses)).limit(rows)
+
+
 def count(db: Database, filters: Filters, cancel: threading.Event | None) -> int | None:
     """The number of matching records, or None when `cancel` was set before the count finished."""
     stmt = select(func.count()).select_from(T).where(*filters.clauses())

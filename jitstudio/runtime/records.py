@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from . import _records_query as query
 from ._records_writer import COLUMNS, FINISH_COLUMNS, FINISH_WALL, RecordWriter, insert_rows, reserve_ids, path_text
 from ._records_model import Bucket, Cursor, ExecutionRecord, Message, Page, Percentiles
-from ._records_query import Filters
+from ._records_query import LIST_COLUMNS, Filters
 from ._records_schema import (
     STATUSES, SUMMARY_COLUMNS, Database, default_url, messages_table, now_us, process_is_gone, records_table,
     records_url_for, this_process, to_us,
@@ -26,8 +26,8 @@ from ._records_schema import (
 from .jsonable import dumps, to_jsonable
 
 __all__ = [
-    "Bucket", "Cursor", "ExecutionRecord", "Filters", "Message", "Page", "Percentiles", "RecordStore", "STATUSES",
-    "app_records_url", "records_url_for", "to_micros",
+    "Bucket", "Cursor", "ExecutionRecord", "Filters", "LIST_COLUMNS", "Message", "Page", "Percentiles", "RecordStore",
+    "STATUSES", "app_records_url", "records_url_for", "to_micros",
 ]
 
 T = records_table
@@ -230,6 +230,26 @@ class RecordStore:
         more = len(records) > limit
         del records[limit:]
         return Page(records, records[-1].cursor if more else None)
+
+    def page_rows(self, *, event: str | None = None, status: str | None = None, since: Any = None,
+                  until: Any = None, text: str | None = None, after: Cursor | None = None,
+                  newer_than: Cursor | None = None, limit: int = 100) -> tuple[list[tuple], Cursor | None]:
+        """The rows `page(...)` would return, as plain tuples of `LIST_COLUMNS` values (id, started_at,
+        duration_ms, status, event, event_type, sender, operate, is_async, error, parent_id, rerun_of), and the
+        cursor of the next page (None at the end). For lists of many records: no record objects are built,
+        and each database row is released as soon as its tuple is made, so paging leaves next to nothing for
+        the garbage collector."""
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        filters = Filters(event, status, since, until, text)
+        stmt = query.list_page_statement(filters.shape(), after is not None, newer_than is not None)
+        params = {**filters.params(), **query.cursor_params(after, newer_than), "n_rows": limit + 1}
+        with self._read() as conn:
+            rows = [tuple(row) for row in conn.execute(stmt, params)]
+        if len(rows) <= limit:
+            return rows, None
+        del rows[limit:]
+        return rows, Cursor(rows[-1][1], rows[-1][0])
 
     def count(self, *, event: str | None = None, status: str | None = None, since: Any = None, until: Any = None,
               text: str | None = None, cancel: threading.Event | None = None) -> int | None:

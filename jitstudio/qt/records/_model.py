@@ -30,8 +30,8 @@ FAIL_COLOR = status_color("fail")
 
 
 def load_page(store: RecordStore, filters: Filters, after: Cursor | None, limit: int) -> tuple[RowBlock, Cursor | None]:
-    page = store.page(**asdict(filters), after=after, limit=limit, full=False)
-    return RowBlock.from_records(page.records), page.next_cursor
+    rows, next_cursor = store.page_rows(**asdict(filters), after=after, limit=limit)
+    return RowBlock.from_list_rows(rows), next_cursor
 
 
 @dataclass
@@ -53,15 +53,15 @@ def poll_changes(store: RecordStore, filters: Filters, top: Cursor | None, known
         floor = None if top is None else Cursor(top.started_us - LATE_SLACK_US, 0)
         found, after = [], None
         while True:
-            page = store.page(**asdict(filters), newer_than=floor, after=after, limit=LIVE_BATCH, full=False)
-            found.extend(r for r in page.records if r.id not in known_top_ids)
-            if page.next_cursor is None:
+            rows, next_cursor = store.page_rows(**asdict(filters), newer_than=floor, after=after, limit=LIVE_BATCH)
+            found.extend(row for row in rows if row[0] not in known_top_ids)
+            if next_cursor is None:
                 break
             if len(found) >= LIVE_MAX_NEW:
                 changes.overflow = True
                 break
-            after = page.next_cursor
-        changes.new = RowBlock.from_records(found)
+            after = next_cursor
+        changes.new = RowBlock.from_list_rows(found)
     if running_ids:
         current = store.get_many(running_ids, full=False)
         changes.changed = RowBlock.from_records(r for r in current if r.status != "running")

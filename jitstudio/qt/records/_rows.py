@@ -26,9 +26,13 @@ def error_summary(error: str | None) -> str:
 
 def trigger_text(record: ExecutionRecord) -> str:
     """What started the execution: the sender and operation (`models.Order · AddAfter`)."""
-    parts = [p for p in (record.sender, record.operate) if p]
-    text = " · ".join(parts) if parts else record.event_type or ""
-    return f"{text} (async)" if record.is_async else text
+    return trigger_of(record.sender, record.operate, record.event_type, record.is_async)
+
+
+def trigger_of(sender: str | None, operate: str | None, event_type: str | None, is_async: bool) -> str:
+    parts = [p for p in (sender, operate) if p]
+    text = " · ".join(parts) if parts else event_type or ""
+    return f"{text} (async)" if is_async else text
 
 
 @dataclass
@@ -61,6 +65,29 @@ class RowBlock:
                 block.parents[r.id] = r.parent_id
             if r.rerun_of is not None:
                 block.reruns[r.id] = r.rerun_of
+        return block
+
+    @classmethod
+    def from_list_rows(cls, rows: Iterable[tuple]) -> "RowBlock":
+        """From `RecordStore.page_rows` tuples (`LIST_COLUMNS` order): no record objects in between."""
+        block = cls()
+        ids, started, durations, status, events, triggers = (block.ids, block.started, block.durations, block.status,
+                                                              block.events, block.triggers)
+        running = STATUS_CODES["running"]
+        for (record_id, started_us, duration_ms, status_name, event, event_type, sender, operate, is_async, error,
+             parent_id, rerun_of) in rows:
+            ids.append(record_id)
+            started.append(started_us)
+            durations.append(math.nan if duration_ms is None else duration_ms)
+            status.append(STATUS_CODES.get(status_name, running))
+            events.append(event)
+            triggers.append(trigger_of(sender, operate, event_type, bool(is_async)))
+            if error:
+                block.errors[record_id] = error_summary(error)
+            if parent_id is not None:
+                block.parents[record_id] = parent_id
+            if rerun_of is not None:
+                block.reruns[record_id] = rerun_of
         return block
 
     def __len__(self) -> int:
