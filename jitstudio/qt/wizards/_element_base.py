@@ -8,6 +8,11 @@ from ._fields import form_layout, hint, row_label
 
 
 class ElementWizard(QDialog):
+    """The dialog every "+ element" form shares: name, title, the element's own rows, validation as you type.
+
+    Each kind subclasses it with `build()` (its rows), `errors()` (its own checks) and
+    `create(name, title) -> fullName`, which writes the element through `jitstudio.project.operations`."""
+
     family = ""
     noun = ""
     intro = ""
@@ -54,9 +59,6 @@ class ElementWizard(QDialog):
 
     def errors(self) -> list[str]:
         return []
-
-    def create(self, name: str, title: str | None) -> str:
-        raise NotImplementedError
 
     def problems(self) -> list[str]:
         reason = check_name(self.project.root, self.family, self.name.text().strip())
