@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import warnings
 import copy
 import functools
 import re
@@ -74,7 +75,9 @@ class ClassSource:
 
 def _compile(text: str, filename: str) -> tuple[ast.Module | None, SourceIssue | None]:
     try:
-        return ast.parse(text, filename), None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", (SyntaxWarning, DeprecationWarning))  # the app's code, not ours
+            return ast.parse(text, filename), None
     except SyntaxError as exc:
         return None, SourceIssue(exc.lineno or 1, exc.offset or 1, f"invalid Python: {exc.msg}")
     except (ValueError, RecursionError, MemoryError) as exc:
