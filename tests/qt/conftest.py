@@ -46,3 +46,23 @@ def window(qtbot, shop):
     win.open_app(shop, wait=True)
     win.show()
     yield win
+
+
+@pytest.fixture
+def open_page(qtbot):
+    """Records pages shown at the screenshot size, shut down (their worker threads stopped) after the test."""
+    from jitstudio.qt.records import QtRecordsPage
+
+    pages = []
+
+    def make(source, event=None, **kw) -> QtRecordsPage:
+        page = QtRecordsPage(source, event, **kw)
+        qtbot.addWidget(page)
+        page.resize(1400, 880)
+        page.show()
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        page.shutdown()

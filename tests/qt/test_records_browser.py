@@ -12,7 +12,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from jitstudio.qt.records import QtRecordsPage
 from jitstudio.qt.records._model import RECORD_ID_ROLE, STATUS_ROLE
 from jitstudio.qt.records.sample import synthetic_records
 from jitstudio.runtime._records_schema import now_us
@@ -40,23 +39,6 @@ def oracle(big_app):
     store = RecordStore(app_dir=big_app)
     yield store
     store.close()
-
-
-@pytest.fixture
-def open_page(qtbot):
-    pages = []
-
-    def make(source, event=None, **kw) -> QtRecordsPage:
-        page = QtRecordsPage(source, event, **kw)
-        qtbot.addWidget(page)
-        page.resize(1400, 880)
-        page.show()
-        pages.append(page)
-        return page
-
-    yield make
-    for page in pages:
-        page.shutdown()
 
 
 def wait_loaded(qtbot, page, count=None):

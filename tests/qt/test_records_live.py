@@ -43,23 +43,6 @@ def store(small_app):
     store.close()
 
 
-@pytest.fixture
-def open_page(qtbot):
-    pages = []
-
-    def make(source, event=None, **kw) -> QtRecordsPage:
-        page = QtRecordsPage(source, event, **kw)
-        qtbot.addWidget(page)
-        page.resize(1400, 880)
-        page.show()
-        pages.append(page)
-        return page
-
-    yield make
-    for page in pages:
-        page.shutdown()
-
-
 def wait_loaded(qtbot, page, count=None):
     qtbot.waitUntil(lambda: page.count is not None and not page.model.is_fetching()
                     and (count is None or page.count == count), timeout=WAIT_MS)
