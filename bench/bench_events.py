@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from jitstudio.runtime import Runtime  # noqa: E402
-from jitstudio.runtime.outbox import model_event_ref  # noqa: E402
+from jitstudio.runtime.events.queue.outbox import model_event_ref  # noqa: E402
 
 FIELDS = 'name = datatypes.Stext(name="name")\n    qty = datatypes.Numeric(name="qty", decimal=0)\n    status = datatypes.Stext(name="status")'
 NOOP = "def customFunc(eventOutData):\n    return None\n"

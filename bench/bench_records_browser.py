@@ -25,7 +25,7 @@ from jitstudio.qt.records import QtRecordsPage
 from jitstudio.qt.records._model import PAGE_SIZE
 from jitstudio.qt.records.sample import synthetic_records
 from jitstudio.qt.theme import apply_theme
-from jitstudio.runtime._records_schema import now_us
+from jitstudio.runtime.records.schema import now_us
 from jitstudio.runtime.records import RecordStore
 
 HEARTBEAT_MS = 5

@@ -11,7 +11,7 @@ import sys
 from typing import Any, Callable
 
 from ..runtime import Runtime
-from ..runtime.approvals import ApprovalAborted, acting_as
+from ..runtime.engines.approvals import ApprovalAborted, acting_as
 from ._common import UsageError, json_arg, open_runtime, print_json as _print, run_action
 
 ACTION_HELP = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..project import load_project
 from ..project.schemas import FILE_KINDS
-from ..runtime.tables import field_problems
+from ..runtime.data.tables import field_problems
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from ._common import open_runtime
-from ..runtime.server import DEFAULT_HOST, DEFAULT_PORT, AppServer, JsonLines, is_loopback, run_until_stopped
+from ..runtime.http.server import DEFAULT_HOST, DEFAULT_PORT, AppServer, JsonLines, is_loopback, run_until_stopped
 
 
 def cmd_run(args) -> int:

@@ -1,16 +1,16 @@
 """The local runtime engine: an app's tables and data API, its events (sync, async, custom), and the JitAI
 import names its code uses. Qt-free."""
 from .appfacade import App, ElementNotFound, EventSvc
-from .data import DataError, ModelApi
-from .db import DatabaseUrlError
-from .dispatch import EventChainTooDeep, HandlerOutcome
-from .handlers import HandlerError
-from .migrate import MigrationError
+from .data.api import DataError, ModelApi
+from .data.db import DatabaseUrlError
+from .events.dispatch import EventChainTooDeep, HandlerOutcome
+from .events.handlers import HandlerError
+from .data.migrate import MigrationError
 from .runtime import Runtime, get_sender
-from .sqlfilter import QueryError
-from .typedargs import DatatypeArgumentError
+from .data.sqlfilter import QueryError
+from .values.typedargs import DatatypeArgumentError
 from .values import JitDict, JitList, JitValue, RowData, RowList, datatypes
-from .watchdog import HandlerTimeout
+from .execution.watchdog import HandlerTimeout
 
 __all__ = [
     "App", "DataError", "DatabaseUrlError", "DatatypeArgumentError", "ElementNotFound", "EventChainTooDeep",

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .execution import step
-from .typedargs import to_datatypes
+from .execution.run import step
+from .values.typedargs import to_datatypes
 from .values import JitDict, native
 
 if TYPE_CHECKING:

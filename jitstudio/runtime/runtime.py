@@ -11,21 +11,22 @@ from sqlalchemy import MetaData
 from ..project import EventElement, Project, ServiceElement, load_project
 from ..project.schemas import RuntimeSettings
 from ..project.schemas.common import FunctionSpec
-from . import shims, units
+from . import shims
+from .data import units
 from .appfacade import EVENT_SERVICE, App, ElementNotFound, EventSvc, ServiceProxy
-from .data import ModelApi
-from .db import describe, make_engine, resolve_db_url
-from .dispatch import Dispatcher, HandlerOutcome, ModelEvents
-from .eventindex import CompiledEvent, EventIndex
-from .execution import current_execution, run_recorded, step
-from .handlers import HandlerError, Handlers
-from .migrate import sync_schema
-from .outbox import Outbox
+from .data.api import ModelApi
+from .data.db import describe, make_engine, resolve_db_url
+from .events.dispatch import Dispatcher, HandlerOutcome, ModelEvents
+from .events.index import CompiledEvent, EventIndex
+from .execution.run import current_execution, run_recorded, step
+from .events.handlers import HandlerError, Handlers
+from .data.migrate import sync_schema
+from .events.queue.outbox import Outbox
 from .records import RecordStore, records_url_for
-from .tables import build_table, field_problems, internal_tables
-from .typedargs import to_datatypes, typed_spec
+from .data.tables import build_table, field_problems, internal_tables
+from .values.typedargs import to_datatypes, typed_spec
 from .values import JitDict, RowData, native, wrap
-from .ai import attach as attach_engines
+from .engines.ai import attach as attach_engines
 
 FROM_APP: Any = object()  # handler_timeout not given: app.json runtime.handlerTimeoutSeconds
 

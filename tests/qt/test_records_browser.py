@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from jitstudio.qt.records._model import RECORD_ID_ROLE, STATUS_ROLE
 from jitstudio.qt.records.sample import synthetic_records
-from jitstudio.runtime._records_schema import now_us
+from jitstudio.runtime.records.schema import now_us
 from jitstudio.runtime.records import Filters, RecordStore
 
 TOTAL = 100_000

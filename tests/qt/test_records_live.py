@@ -12,7 +12,7 @@ import pytest
 from jitstudio.cli._project import examples_dir
 from jitstudio.qt.records import QtRecordsPage
 from jitstudio.qt.records.sample import synthetic_records
-from jitstudio.runtime._records_schema import now_us
+from jitstudio.runtime.records.schema import now_us
 from jitstudio.runtime.records import RecordStore
 
 SMALL = 3_000

@@ -10,9 +10,9 @@ from typing import Any, Callable
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, insert, select, update
 
 from jitstudio.project import load_project
-from jitstudio.runtime import units
-from jitstudio.runtime.db import make_engine
-from jitstudio.runtime.ai.hosting import Outcome
+from jitstudio.runtime.data import units
+from jitstudio.runtime.data.db import make_engine
+from jitstudio.runtime.engines.hosting import Outcome
 from jitstudio.runtime.values import RowData, native
 
 ORDER_MODEL = '''from datatypes.Meta import datatypes

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from ai_support import FakeHost, make_app
-from jitstudio.runtime.ai import AgentError, AgentRunner, ReplayProvider, ToolConfigError, render_prompt
+from jitstudio.runtime.engines.ai import AgentError, AgentRunner, ReplayProvider, ToolConfigError, render_prompt
 
 GET_ORDER = {"name": "getOrder", "title": "Get order", "desc": "One order by id.",
              "args": [{"name": "orderId", "title": "Order ID", "dataType": "Numeric", "required": True}]}

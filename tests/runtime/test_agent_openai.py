@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from ai_support import FakeHost, make_app
-from jitstudio.runtime.ai import AgentRunner, OpenAICompatibleProvider, ProviderError, provider_from_config
+from jitstudio.runtime.engines.ai import AgentRunner, OpenAICompatibleProvider, ProviderError, provider_from_config
 from test_agent_loop import GET_ORDER
 
 

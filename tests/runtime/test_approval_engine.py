@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ai_support import FakeHost, make_app
-from jitstudio.runtime.approvals import ApprovalAborted, ApprovalDenied, ApprovalEngine, WorkflowError
+from jitstudio.runtime.engines.approvals import ApprovalAborted, ApprovalDenied, ApprovalEngine, WorkflowError
 
 REFUND = {
     "modelName": "models.Order",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from jitstudio.runtime import Runtime
-from jitstudio.runtime.approvals import ApprovalAborted, acting_as
+from jitstudio.runtime.engines.approvals import ApprovalAborted, acting_as
 
 SHOP = Path(__file__).resolve().parents[2] / "resources" / "examples" / "shop"
 BLOCKER = '''def customFunc(eventOutData):

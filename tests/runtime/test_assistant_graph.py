@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ai_support import FakeHost, make_app
-from jitstudio.runtime.ai import AssistantError, AssistantRunner, trackAnalyticsEvent
+from jitstudio.runtime.engines.ai import AssistantError, AssistantRunner, trackAnalyticsEvent
 from test_agent_loop import GET_ORDER, answer, call
 
 SENDER = "aiassistants.Shop"

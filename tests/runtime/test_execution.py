@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from jitstudio.runtime.execution import current_chain, current_execution, run_recorded, step
+from jitstudio.runtime.execution.run import current_chain, current_execution, run_recorded, step
 from jitstudio.runtime.records import RecordStore
 
 from _records_support import BACKENDS, make_store

@@ -12,7 +12,7 @@ import pytest
 
 from _runtime_support import db_url, make_app, records_of  # noqa: F401 - db_url is a fixture
 from jitstudio.runtime import HandlerTimeout, Runtime
-from jitstudio.runtime.watchdog import WATCHDOG
+from jitstudio.runtime.execution.watchdog import WATCHDOG
 
 MODELS = {"Item": 'name = datatypes.Stext(name="name")', "Log": 'text = datatypes.Stext(name="text")'}
 SPIN = """

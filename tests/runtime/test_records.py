@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from jitstudio.runtime._records_schema import now_us, records_table
+from jitstudio.runtime.records.schema import now_us, records_table
 from jitstudio.runtime.records import Cursor, Filters, RecordStore, records_url_for
 
 from _records_support import BACKENDS, make_store, synthetic_row

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 
 from pydantic import BaseModel
 
-from jitstudio.runtime.jsonable import MAX_ITEMS, MAX_STRING, dumps, to_jsonable
+from jitstudio.runtime.values.jsonable import MAX_ITEMS, MAX_STRING, dumps, to_jsonable
 
 
 class Color(enum.Enum):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from jitstudio.runtime._records_query import LIST_COLUMNS
+from jitstudio.runtime.records.query import LIST_COLUMNS
 from _records_support import BACKENDS, make_store, synthetic_row
 
 BASE = 1_700_000_000_000_000

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
-from jitstudio.runtime._records_schema import records_table
+from jitstudio.runtime.records.schema import records_table
 from jitstudio.runtime.records import RecordStore
 
 from _records_support import BACKENDS, make_store, synthetic_row
@@ -97,8 +97,8 @@ def test_sqlite_serves_every_filtered_page_from_an_index_in_order(tmp_path, filt
 
 def _page_sql(store, filters, cursor) -> str:
     """The SQL of a deep page with these filters, values inlined (for EXPLAIN)."""
-    from jitstudio.runtime import _records_query as q
-    from jitstudio.runtime._records_query import Filters
+    from jitstudio.runtime.records import query as q
+    from jitstudio.runtime.records.query import Filters
 
     f = Filters(**filters)
     stmt = q.page_statement(f.shape(), True, False, True).params(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from jitstudio.runtime._records_schema import records_table
+from jitstudio.runtime.records.schema import records_table
 from jitstudio.runtime.records import RecordStore
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,9 +11,9 @@ import pytest
 
 from _runtime_support import make_app, shop, write  # noqa: F401 - shop is a fixture
 from jitstudio.runtime import Runtime
-from jitstudio.runtime.db import describe
+from jitstudio.runtime.data.db import describe
 from jitstudio.runtime.records import RecordStore
-from jitstudio.runtime.server import AppServer
+from jitstudio.runtime.http.server import AppServer
 
 TIMEOUT = 10
 

@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 
-from jitstudio.runtime.execution import run_recorded, step
+from jitstudio.runtime.execution.run import run_recorded, step
 from jitstudio.runtime.records import RecordStore
-from jitstudio.runtime.tracing import Tracer
+from jitstudio.runtime.execution.tracing import Tracer
 
 from test_execution import load_app_module
 

@@ -1,0 +1,168 @@
+"""The agent loop: ask the model, run the tools it calls, hand results (or errors) back, until it answers.
+
+Tool events (`events.AIAgentType`, sender = the agent, stage preEvent/postEvent) are hooks: a failing
+handler is recorded and never stops the tool or the run; a tool that raises still fires its postEvent.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ....project import AgentElement
+from ...values import JitDict, native, wrap
+from ..hosting import EventLog, Host, enabled_events
+from .providers import ChatProvider, message_text, parse_arguments, provider_from_config
+from .tools import Tool, build_tools
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class AgentError(Exception):
+    """The agent could not finish: no such agent, or it used up its turns."""
+
+
+@dataclass
+class ToolCallResult:
+    id: str
+    name: str
+    arguments: dict[str, Any]
+    result: str
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = {"id": self.id, "name": self.name, "arguments": self.arguments, "result": self.result}
+        if self.error:
+            data["error"] = self.error
+        return data
+
+
+@dataclass
+class AgentResult:
+    agent: str
+    answer: str
+    turns: int
+    messages: list[dict[str, Any]]
+    tool_calls: list[ToolCallResult] = field(default_factory=list)
+    events: EventLog = field(default_factory=EventLog)
+    output_name: str = "answer"
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        return {self.output_name: self.answer}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"agent": self.agent, "answer": self.answer, "turns": self.turns,
+                "toolCalls": [c.to_json() for c in self.tool_calls], "events": self.events.to_json()}
+
+
+def render_prompt(template: str, variables: dict[str, Any]) -> str:
+    """`{name}` replaced by the variable's value (JSON for dicts and lists); other braces stay as written."""
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in variables:
+            return match.group(0)
+        value = native(variables[name])
+        if value is None:
+            return ""
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return _PLACEHOLDER.sub(replace, template)
+
+
+def result_text(value: Any) -> str:
+    value = native(value)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
+class AgentRunner:
+    def __init__(self, host: Host, agent: str, *, provider: ChatProvider | None = None, defaults: dict[str, Any] | None = None):
+        element = host.project.get(agent)
+        if not isinstance(element, AgentElement) or element.config_spec is None or element.spec is None:
+            known = ", ".join(a.full_name for a in host.project.agents) or "none"
+            raise AgentError(f"no valid agent '{agent}' (agents: {known})")
+        self.host, self.element, self.config = host, element, element.config_spec
+        self.tools: dict[str, Tool] = build_tools(host.project, self.config)
+        self.provider = provider or provider_from_config(self.config.llmConfig, defaults)
+        prompt_path = element.directory / "prompt.md"
+        self.prompt = prompt_path.read_text(encoding="utf-8") if prompt_path.is_file() else (self.config.description or "")
+
+    @property
+    def full_name(self) -> str:
+        return self.element.full_name
+
+    def variables(self, given: dict[str, Any] | None) -> dict[str, Any]:
+        values = {arg.name: arg.value for arg in self.element.spec.inputArgs}
+        values.update(native(given) or {})
+        return values
+
+    def run(self, user_input: str, variables: dict[str, Any] | None = None,
+            on_message: Callable[[dict[str, Any]], None] | None = None) -> AgentResult:
+        """One run, recorded as an execution of the agent."""
+        payload = {"input": user_input, "variables": native(variables) or {}}
+        return self.host.record(self.full_name, self.element.type or "aiagents.ReActType", "run", payload,
+                                lambda: self._loop(user_input, variables, on_message))
+
+    def _loop(self, user_input, variables, on_message) -> AgentResult:
+        emit = on_message or (lambda message: None)
+        messages = [{"role": "system", "content": render_prompt(self.prompt, self.variables(variables))},
+                    {"role": "user", "content": str(native(user_input) or "")}]
+        outputs = self.element.spec.outputArgs
+        result = AgentResult(self.full_name, "", 0, messages, output_name=outputs[0].name if outputs else "answer")
+        definitions = [tool.definition() for tool in self.tools.values()]
+        for turn in range(1, self.config.maxTurns + 1):
+            result.turns = turn
+            with self.host.step("llm", f"{self.provider.name} {self.provider.model}: turn {turn}"):
+                reply = self.provider.complete(messages, definitions)
+            messages.append(reply)
+            calls = reply.get("tool_calls") or []
+            if not calls:
+                result.answer = message_text(reply)
+                emit({"type": "TEXT_MESSAGE_CONTENT", "data": {"content": result.answer}})
+                return result
+            for call in calls:
+                emit({"type": "TOOL_CALL_START", "data": {"toolName": call["function"]["name"]}})
+                done = self._call_tool(call, result.events)
+                result.tool_calls.append(done)
+                messages.append({"role": "tool", "tool_call_id": done.id, "content": done.result})
+                emit({"type": "TOOL_CALL_END", "data": done.to_json()})
+        raise AgentError(f"{self.full_name} used all {self.config.maxTurns} turns (maxTurns) without answering; "
+                         f"tools called: {', '.join(c.name for c in result.tool_calls) or 'none'}")
+
+    def _call_tool(self, call: dict[str, Any], log: EventLog) -> ToolCallResult:
+        call_id, name = call.get("id") or "", call["function"]["name"]
+        tool = self.tools.get(name)
+        if tool is None:
+            error = f"there is no tool named {name!r}; tools: {', '.join(self.tools) or 'none'}"
+            return ToolCallResult(call_id, name, {}, f"Error: {error}", error)
+        try:
+            arguments = parse_arguments(call["function"].get("arguments"))
+        except ValueError as exc:
+            error = f"the arguments of {name} are not a JSON object: {exc}"
+            return ToolCallResult(call_id, name, {}, f"Error: {error}", error)
+        if tool.pre is not None:
+            self._fire(tool, "preEvent", JitDict.new({}, arguments) if tool.pre.withData else None, None, log)
+        try:
+            with self.host.step("tool", name, arguments=arguments):
+                value = self.host.call_function(name, (), arguments)
+            done = ToolCallResult(call_id, name, arguments, result_text(value))
+        except Exception as exc:  # noqa: BLE001 - the model is told what went wrong and may try again
+            error = f"{type(exc).__name__}: {exc}"
+            done = ToolCallResult(call_id, name, arguments, f"Error: {error}", error)
+        if tool.post is not None:
+            self._fire(tool, "postEvent", wrap(done.result, "Ltext") if tool.post.withData else None, done.error, log)
+        return done
+
+    def _fire(self, tool: Tool, stage: str, data: Any, error: str | None, log: EventLog) -> None:
+        for event in enabled_events(self.host.project, "events.AIAgentType"):
+            spec = event.event_spec
+            if spec.sender != self.full_name or spec.stage != stage:
+                continue
+            items: dict[str, Any] = {"toolName": wrap(tool.name, "Stext"), "stage": wrap(stage, "Stext")}
+            if data is not None:
+                items["args"] = data
+            if error is not None:
+                items["error"] = wrap(error, "Ltext")
+            payload = JitDict(items)
+            outcome = self.host.run_event(event, (payload,), {}, trigger=f"{self.full_name}.{stage}")
+            log.add(event, stage, outcome, payload.toDict())

@@ -1,0 +1,1 @@
+"""jitstudio.runtime.events"""

@@ -1,0 +1,249 @@
+"""Running a handler with its execution record: the record, the traced execution path, and the context that
+links nested executions (parent, root, chain of event fullNames, request) through `contextvars`."""
+from __future__ import annotations
+
+import functools
+import itertools
+import os
+import sys
+import traceback as tb_module
+import uuid
+from contextvars import ContextVar
+from pathlib import Path
+from time import perf_counter_ns
+from typing import Any, Callable, Sequence
+
+from ..records import RecordStore
+from .tracing import Step, Tracer, error_text
+from .watchdog import WATCHDOG, fired_by, timeout_error
+
+__all__ = ["ExecutionContext", "Outcome", "current_chain", "current_execution", "run_recorded", "step",
+           "traceback_frames"]
+
+# Frames of the runtime's own machinery around a handler, left out of its traceback.
+_MACHINERY = frozenset(os.path.normcase(os.path.realpath(os.path.join(os.path.dirname(__file__), name)))
+                       for name in ("run.py", "tracing.py", "watchdog.py"))
+_INHERIT: Any = object()
+# Request ids: random per process, counted within it (unique without a uuid4 syscall per execution).
+_REQUEST_PREFIX = uuid.uuid4().hex[:16]
+_request_numbers = itertools.count(1)
+
+
+class ExecutionContext:
+    """The execution running in this context."""
+
+    __slots__ = ("record_id", "event", "chain", "root_id", "request_id", "store", "tracer")
+
+    def __init__(self, record_id: int, event: str, chain: tuple[str, ...], root_id: int, request_id: str,
+                 store: RecordStore, tracer: Tracer | None):
+        self.record_id = record_id
+        self.event = event
+        self.chain = chain
+        self.root_id = root_id
+        self.request_id = request_id
+        self.store = store
+        self.tracer = tracer
+
+    @property
+    def depth(self) -> int:
+        return len(self.chain)
+
+    def __repr__(self) -> str:
+        return f"ExecutionContext(record_id={self.record_id}, event={self.event!r}, chain={self.chain!r})"
+
+
+class Outcome:
+    """How one execution ended. `error` is the handler's exception (not raised: the caller decides)."""
+
+    __slots__ = ("record_id", "status", "value", "error")
+
+    def __init__(self, record_id: int, status: str, value: Any, error: BaseException | None):
+        self.record_id = record_id
+        self.status = status
+        self.value = value
+        self.error = error
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def unwrap(self) -> Any:
+        """The value, or the handler's exception raised again."""
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"Outcome(record_id={self.record_id}, status={self.status!r}, value={self.value!r}, error={self.error!r})"
+
+
+_current: ContextVar[ExecutionContext | None] = ContextVar("jitstudio_execution", default=None)
+
+
+def current_execution() -> ExecutionContext | None:
+    return _current.get()
+
+
+def current_chain() -> tuple[str, ...]:
+    """The event fullNames from the root execution to the current one (empty outside any execution)."""
+    ctx = _current.get()
+    return ctx.chain if ctx is not None else ()
+
+
+def run_recorded(store: RecordStore, *, event: str, event_type: str = "", sender: str = "", operate: str = "",
+                 input: Any = None, call: Callable[[], Any], app_dir: str | os.PathLike | None,
+                 is_async: bool = False, attempt: int = 1, rerun_of: int | None = None,
+                 parent_id: int | None = _INHERIT, chain: Sequence[str] | None = None,
+                 request_id: str | None = None, trace: bool = True, timeout: float | None = None) -> Outcome:
+    """Run `call()` as one recorded execution of `event` and return its Outcome.
+
+    Nested calls inherit parent, root, chain and request from the running execution; an execution resumed
+    elsewhere (an async handler from the outbox) passes `parent_id`, the parent's `chain` and `request_id`.
+    With `trace`, statements of files under `app_dir` are recorded as the execution path. With `timeout`
+    (seconds), a call still running after it is interrupted and fails with HandlerTimeout. KeyboardInterrupt
+    and SystemExit are recorded as failures and raised again."""
+    parent = _current.get()
+    if parent_id is _INHERIT:
+        parent_id = parent.record_id if parent is not None else None
+    inherited = parent is not None and parent_id == parent.record_id
+    if chain is not None:
+        full_chain = (*chain, event)
+    else:
+        full_chain = (*parent.chain, event) if inherited else (event,)
+    if not request_id:
+        request_id = parent.request_id if inherited else f"{_REQUEST_PREFIX}{next(_request_numbers):012x}"
+    root_id = parent.root_id if inherited else None
+    record_id = store.begin(event=event, event_type=event_type, sender=sender, operate=operate, input=input,
+                            parent_id=parent_id, attempt=attempt, is_async=is_async, rerun_of=rerun_of,
+                            chain=full_chain, request_id=request_id, root_id=root_id)
+    tracer = Tracer(app_dir) if trace and app_dir is not None else None
+    token = _current.set(ExecutionContext(record_id, event, full_chain, record_id if root_id is None else root_id,
+                                          request_id, store, tracer))
+    guard = WATCHDOG.arm(timeout, event) if timeout else None
+    started = perf_counter_ns()
+    value: Any = None
+    error: BaseException | None = None
+    fatal = False
+    previous_trace = sys.gettrace()
+    try:
+        if tracer is not None:
+            sys.settrace(tracer.on_call)
+        try:
+            value = call()
+        finally:
+            if tracer is not None:
+                sys.settrace(previous_trace)
+            if guard is not None:
+                WATCHDOG.disarm(guard)
+    except Exception as exc:  # noqa: BLE001 - the outcome carries it; the caller decides whether to raise
+        error = exc
+    except BaseException as exc:
+        if fired_by(exc, guard):
+            error = timeout_error(exc)
+        else:
+            error, fatal = exc, True
+    finally:
+        if guard is not None and not guard.done:
+            WATCHDOG.disarm(guard)
+            if tracer is not None:
+                sys.settrace(previous_trace)
+        _current.reset(token)
+    elapsed = perf_counter_ns() - started
+    if error is None:
+        status, message = "success", None
+        store.finish(record_id, status="success", output=value, steps_json=tracer.tree_json if tracer else None,
+                     duration_ms=elapsed / 1e6)
+    else:
+        if tracer is not None:
+            tracer.finish(error)
+        status, message = "fail", error_text(error)
+        store.finish(record_id, status="fail", output=value, error=message,
+                     traceback=traceback_frames(error, app_dir),
+                     steps_json=tracer.tree_json if tracer else None, duration_ms=elapsed / 1e6)
+    if inherited and parent.tracer is not None:
+        parent.tracer.add_done("event", event, started, elapsed, status, message, {"recordId": record_id})
+    if fatal:
+        raise error
+    return Outcome(record_id, status, value, error)
+
+
+@functools.lru_cache(maxsize=1024)
+def _real_path(path: str) -> str:
+    return os.path.normcase(os.path.realpath(path))
+
+
+def traceback_frames(error: BaseException, app_dir: str | os.PathLike | None) -> list[dict[str, Any]]:
+    """The frames of an exception's traceback, innermost last; frames of the app's files are `in_app` and
+    their `file` is relative to the app folder (posix)."""
+    prefix = _real_path(os.fspath(app_dir)) + os.sep if app_dir is not None else None
+    frames = []
+    for frame in tb_module.extract_tb(error.__traceback__):
+        real = _real_path(frame.filename) if not frame.filename.startswith("<") else ""
+        if real in _MACHINERY:
+            continue
+        in_app = bool(prefix) and real.startswith(prefix)
+        file = Path(real[len(prefix):]).as_posix() if in_app else frame.filename
+        frames.append({"file": file, "line": frame.lineno, "function": frame.name, "code": frame.line or "",
+                       "in_app": in_app})
+    return frames
+
+
+class _NoStep:
+    """What `step()` gives outside an execution: does nothing, costs nothing."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> "_NoStep":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def set(self, **info: Any) -> None:
+        return None
+
+
+_NO_STEP = _NoStep()
+_TRACED_KINDS = frozenset({"service", "function"})
+
+
+class _OpenStep:
+    __slots__ = ("tracer", "kind", "title", "info", "trace", "node", "folded", "started", "previous")
+
+    def __init__(self, tracer: Tracer, kind: str, title: str, info: dict, trace: bool):
+        self.tracer, self.kind, self.title, self.info, self.trace = tracer, kind, title, info, trace
+        self.node: Step | None = None
+        self.folded = False
+
+    def __enter__(self) -> "_OpenStep":
+        self.node, self.folded = self.tracer.open_step(self.kind, self.title, self.info or None)
+        if not self.trace:
+            self.previous = sys.gettrace()
+            sys.settrace(None)
+        self.started = perf_counter_ns()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        elapsed = perf_counter_ns() - self.started
+        if not self.trace:
+            sys.settrace(self.previous)
+        if self.node is not None:
+            self.tracer.close_step(self.node, elapsed, exc)
+
+    def set(self, **info: Any) -> None:
+        """Add details to the step (e.g. the id of a row it wrote)."""
+        if self.node is not None and not self.folded:
+            self.node.info = {**(self.node.info or {}), **info}
+
+
+def step(kind: str, title: str, *, trace: bool | None = None, **info: Any) -> _OpenStep | _NoStep:
+    """A context manager adding a `kind` step ('data', 'service', 'event', 'message', …) titled `title` to the
+    current execution's path, with its duration, status and error; `info` is kept with it.
+
+    App code inside the step is traced only when `trace` is true (default: for 'service' and 'function'
+    steps); data operations skip the line tracer so library code runs at full speed. Outside an execution
+    this is a no-op."""
+    ctx = _current.get()
+    if ctx is None or ctx.tracer is None:
+        return _NO_STEP
+    return _OpenStep(ctx.tracer, kind, title, info, kind in _TRACED_KINDS if trace is None else trace)
