@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from jitstudio.runtime import Runtime  # noqa: E402
-from jitstudio.runtime.events.queue.outbox import model_event_ref  # noqa: E402
+from jitstudio.runtime.events.queue import model_event_ref  # noqa: E402
 
 FIELDS = 'name = datatypes.Stext(name="name")\n    qty = datatypes.Numeric(name="qty", decimal=0)\n    status = datatypes.Stext(name="status")'
 NOOP = "def customFunc(eventOutData):\n    return None\n"
@@ -108,13 +108,18 @@ def sync_breakdown(rt: Runtime, writes: int, rounds: int) -> None:
     handler, its outcome)."""
     models, row, records = rt.app.models, {"name": "n", "qty": 1, "status": "on"}, rt.records
 
+    no_records = _NoRecords()
+
     def variant(trace: bool, record: bool):
         def write(_i):
-            rt.trace_paths, rt.records = trace, records if record else _NoRecords()
+            rt.trace_paths = trace
+            if not record:  # the store the dispatcher holds, with its writes switched off for this write
+                records.begin, records.finish = no_records.begin, no_records.finish
             try:
                 models.SyncOne.create(row)
             finally:
-                rt.trace_paths, rt.records = True, records
+                rt.trace_paths = True
+                records.__dict__.pop("begin", None), records.__dict__.pop("finish", None)
         return write
 
     sides = {"plain": lambda i: models.Plain.create(row), "bare": variant(False, False),

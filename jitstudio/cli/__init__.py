@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import logging
+import os
 
 from .. import __version__
 from . import _project
@@ -28,6 +30,18 @@ def commands() -> set[str]:
     return set(sub.choices)
 
 
+LOG_ENV = "JITSTUDIO_LOG"
+
+
+def configure_logging() -> None:
+    """What the engine logs goes to standard error: warnings and errors, or the level $JITSTUDIO_LOG names
+    (DEBUG, INFO, …). A program that configured logging itself keeps its configuration."""
+    level = os.environ.get(LOG_ENV, "WARNING").upper()
+    logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "WARNING",
+                        format="jitstudio: %(levelname)s %(name)s: %(message)s")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging()
     return args.func(args)

@@ -6,11 +6,12 @@ import json
 import sys
 from typing import Any, Callable
 
-from ..runtime import DatabaseUrlError, ElementNotFound, MigrationError, QueryError, Runtime
+from ..errors import UserError, exit_status
+from ..runtime import Runtime
 from ..runtime.values import to_json
 
 
-class UsageError(ValueError):
+class UsageError(UserError, ValueError):
     """The command line asks for something that cannot be done as asked."""
 
 
@@ -36,26 +37,24 @@ def open_runtime(args, **options: Any) -> Runtime | None:
     """The app of `args.dir` on `args.db`, or None after saying why it cannot be opened."""
     try:
         return Runtime(args.dir, args.db, **options)
-    except (FileNotFoundError, DatabaseUrlError, MigrationError) as exc:
+    except UserError as exc:
         print(f"jitstudio: {exc}", file=sys.stderr)
         return None
 
 
 def run_action(runtime: Runtime | None, action: Callable[[Runtime], None],
                describe: Callable[[BaseException], str] = str) -> int:
-    """Run `action`, wait for the async events it caused, close the runtime; the exit status."""
+    """Run `action`, wait for the async events it caused, close the runtime; the exit status: 2 for a user
+    error (its message), 1 for anything the app raised (`describe` of it)."""
     if runtime is None:
         return 2
     try:
         try:
             action(runtime)
             status = 0
-        except (UsageError, ElementNotFound, QueryError) as exc:
-            print(f"jitstudio: {exc}", file=sys.stderr)
-            status = 2
-        except Exception as exc:  # noqa: BLE001 - the app refused: print its own message
-            print(f"jitstudio: {describe(exc)}", file=sys.stderr)
-            status = 1
+        except Exception as exc:  # noqa: BLE001 - every failure ends the command with its message and status
+            status = exit_status(exc)
+            print(f"jitstudio: {exc if status == 2 else describe(exc)}", file=sys.stderr)
         runtime.drain()
         return status
     finally:

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from ..project import load_project
-from ..runtime.records import STATUSES, ExecutionRecord, RecordStore, app_records_url, to_micros
+from ..runtime import app_records_url
+from ..runtime.records import STATUSES, ExecutionRecord, RecordStore, to_micros
 
 ERROR_WIDTH = 60
 

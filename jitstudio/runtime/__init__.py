@@ -1,19 +1,20 @@
-"""The local runtime engine: an app's tables and data API, its events (sync, async, custom), and the JitAI
-import names its code uses. Qt-free."""
-from .appfacade import App, ElementNotFound, EventSvc
-from .data.api import DataError, ModelApi
-from .data.db import DatabaseUrlError
-from .events.dispatch import EventChainTooDeep, HandlerOutcome
-from .events.handlers import HandlerError
-from .data.migrate import MigrationError
-from .runtime import Runtime, get_sender
-from .data.sqlfilter import QueryError
-from .values.typedargs import DatatypeArgumentError
+"""The local runtime engine: an app's tables and data API, its events (sync, async, custom), the records of
+every execution, the approval/agent/assistant engines, and the JitAI import names its code uses. Qt-free.
+
+`Runtime` (runtime.py) builds the parts; the sub-packages are the parts: `data/`, `events/` (with `queue/`),
+`execution/`, `records/`, `values/`, `engines/`, `http/`, `shims/`."""
+from ..errors import AppError, ElementNotFound, JitstudioError, UserError
+from .appfacade import App, EventSvc
+from .data import DataError, DatabaseUrlError, MigrationError, ModelApi, QueryError
+from .events import EventChainTooDeep, HandlerError, get_sender
+from .execution import HandlerTimeout, Outcome
+from .runtime import NotAnAppFolder, Runtime, app_records_url
 from .values import JitDict, JitList, JitValue, RowData, RowList, datatypes
-from .execution.watchdog import HandlerTimeout
+from .values.typedargs import DatatypeArgumentError
 
 __all__ = [
-    "App", "DataError", "DatabaseUrlError", "DatatypeArgumentError", "ElementNotFound", "EventChainTooDeep",
-    "EventSvc", "HandlerError", "HandlerOutcome", "HandlerTimeout", "JitDict", "JitList", "JitValue", "MigrationError", "ModelApi", "QueryError", "RowData",
-    "RowList", "Runtime", "datatypes", "get_sender",
+    "App", "AppError", "DataError", "DatabaseUrlError", "DatatypeArgumentError", "ElementNotFound",
+    "EventChainTooDeep", "EventSvc", "HandlerError", "HandlerTimeout", "JitDict", "JitList", "JitValue",
+    "JitstudioError", "MigrationError", "ModelApi", "NotAnAppFolder", "Outcome", "QueryError", "RowData", "RowList",
+    "Runtime", "UserError", "app_records_url", "datatypes", "get_sender",
 ]

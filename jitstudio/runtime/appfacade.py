@@ -1,21 +1,27 @@
-"""`app` as handler and service code sees it: getElement, app.models.X, app.services.X, app.event, app.message."""
+"""`app` as handler and service code sees it: getElement, app.models.X, app.services.X, app.event, app.message,
+and the elements getElement returns (services, events, the built-in EventSvc, engines' elements)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from .execution.run import step
-from .values.typedargs import to_datatypes
+from ..errors import ElementNotFound
+from ..project import EventElement, Project, ServiceElement
+from .events import get_sender
+from .execution import current_event, step
 from .values import JitDict, native
+from .values.typedargs import TypedArgs
 
 if TYPE_CHECKING:
-    from .runtime import Runtime
+    from .data import ModelApi
+    from .events import CompiledEvent, Dispatcher, EventIndex, Handlers
+    from .records import RecordStore
+
+__all__ = ["App", "ElementNotFound", "Elements", "EventApi", "EventHandle", "EventSvc", "MessageApi", "ServiceProxy"]
 
 EVENT_SERVICE = "events.services.EventSvc"
 
-
-class ElementNotFound(LookupError):
-    """`app.getElement(name)` for a name the app does not have."""
+Publish = Callable[..., list]
 
 
 class _Family:
@@ -31,19 +37,20 @@ class _Family:
 class ServiceProxy:
     """A service as app code calls it: each declared function call is a step of the running execution."""
 
-    def __init__(self, runtime: "Runtime", full_name: str, instance: Any):
-        self._rt, self._full_name, self._instance = runtime, full_name, instance
+    def __init__(self, full_name: str, instance: Any, typed: TypedArgs):
+        self._full_name, self._instance, self._typed = full_name, instance, typed
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._instance, name)
         if not callable(attr) or name.startswith("_"):
             return attr
         title = f"{self._full_name}.{name}"
-        spec = self._rt.typed_spec(title)
+        typed = self._typed
+        spec = typed.spec(title)
 
         def call(*args: Any, **kwargs: Any) -> Any:
             if spec is not None:
-                args, kwargs = to_datatypes(self._rt, title, spec, args, kwargs)
+                args, kwargs = typed.convert(title, spec, args, kwargs)
             with step("service", title):
                 return attr(*args, **kwargs)
 
@@ -54,21 +61,38 @@ class ServiceProxy:
         return f"<service {self._full_name}>"
 
 
+class EventHandle:
+    """`app.getElement("events.X")`: `call(*args, **kwargs)` runs the event's handler now, recorded."""
+
+    def __init__(self, event: "CompiledEvent", dispatcher: "Dispatcher"):
+        self.event, self._dispatcher = event, dispatcher
+        self.name, self.fullName = event.element.name, event.full_name
+        self.type, self.sender, self.operate = event.event_type, event.sender, event.operate
+        self.enable, self.asyncType, self.title = int(event.enabled), event.is_async, event.element.title
+        self._sender = get_sender(event)
+
+    def getSender(self) -> str:
+        return self._sender
+
+    def call(self, *args: Any, **kwargs: Any) -> Any:
+        return self._dispatcher.run_now(self.event, args, kwargs, raise_errors=True).value
+
+
 class EventApi:
     """`app.event.publish(sender=..., args=..., kwargs=...)`."""
 
-    def __init__(self, runtime: "Runtime"):
-        self._rt = runtime
+    def __init__(self, publish: Publish):
+        self._publish = publish
 
     def publish(self, sender: str, args: Any = (), kwargs: dict | None = None) -> list:
-        return self._rt.publish(sender, args=args, kwargs=kwargs)
+        return self._publish(sender, args=args, kwargs=kwargs)
 
 
 class MessageApi:
     """The built-in message service: `app.message.send(title=..., content=..., receivers=[...])`."""
 
-    def __init__(self, runtime: "Runtime"):
-        self._rt = runtime
+    def __init__(self, records: "RecordStore"):
+        self._records = records
 
     def send(self, title: str, content: str = "", receivers: Any = None, level: str = "info", **extra: Any) -> dict:
         receivers = native(receivers)
@@ -76,33 +100,33 @@ class MessageApi:
             receivers = [receivers]
         receivers = list(receivers or [])
         with step("message", str(native(title))):
-            message_id = self._rt.records.add_message(str(native(title)), "" if content is None else str(native(content)),
-                                                      receivers, level=level, source=self._rt.current_event())
+            message_id = self._records.add_message(str(native(title)), "" if content is None else str(native(content)),
+                                                   receivers, level=level, source=current_event())
         return {"id": message_id, "title": native(title), "receivers": receivers, "sent": len(receivers)}
 
     def list(self, after_id: int | None = None, limit: int = 100) -> list[dict]:
-        return [m.to_json() for m in self._rt.records.messages(after_id, limit)]
+        return [m.to_json() for m in self._records.messages(after_id, limit)]
 
 
 class EventSvc:
     """The built-in event service `events.services.EventSvc`."""
 
-    def __init__(self, runtime: "Runtime"):
-        self._rt = runtime
+    def __init__(self, dispatcher: "Dispatcher", records: "RecordStore"):
+        self._dispatcher, self._records = dispatcher, records
 
     def sendEvent(self, sender: str, kwargs: dict | None = None, eventType: str = "events.NormalType") -> JitDict:
         """Trigger the events listening to `sender` by hand. For model events the sender is
         `models.X_Operate` and kwargs holds prevData/postData."""
-        outcomes = self._rt.send_event(sender, native(kwargs) or {}, eventType)
+        outcomes = self._dispatcher.send(str(native(sender)), native(kwargs) or {}, eventType)
         return JitDict({"sender": sender, "eventType": eventType, "results": [o.to_json() for o in outcomes]})
 
     def getEventLog(self, fullName: str | None = None, startTime: Any = None, endTime: Any = None,
                     status: str | None = None, page: int = 1, pageSize: int = 20) -> JitDict:
-        log = self._rt.records.event_log(fullName, _when(startTime), _when(endTime), status, page, pageSize)
+        log = self._records.event_log(fullName, _when(startTime), _when(endTime), status, page, pageSize)
         return JitDict({"totalCount": log["totalCount"], "rowDatas": log["rowDatas"]})
 
     def getEventLogByRequestId(self, requestId: str) -> list[dict]:
-        return [r.to_json() for r in self._rt.records.by_request(requestId)]
+        return [r.to_json() for r in self._records.by_request(requestId)]
 
 
 def _when(value: Any) -> Any:
@@ -112,11 +136,54 @@ def _when(value: Any) -> Any:
     return value
 
 
+class Elements:
+    """What `app.getElement(fullName)` returns, made once per name: a model's data API, a service, an event,
+    the built-in EventSvc, or what an engine registered for its family (workflows, aiagents, aiassistants)."""
+
+    def __init__(self, project: Project, models: Mapping[str, "ModelApi"], handlers: "Handlers", index: "EventIndex",
+                 dispatcher: "Dispatcher", typed: TypedArgs, event_service: EventSvc):
+        self._project, self._models, self._handlers = project, models, handlers
+        self._index, self._dispatcher, self._typed = index, dispatcher, typed
+        self._event_service = event_service
+        self._factories: dict[str, Callable[[str], Any]] = {}
+        self._made: dict[str, Any] = {}
+
+    def register(self, family: str, factory: Callable[[str], Any]) -> None:
+        """Serve `getElement("<family>.X")` with `factory(fullName)`."""
+        self._factories[family] = factory
+
+    def get(self, full_name: str) -> Any:
+        full_name = str(native(full_name))
+        if full_name in self._models:
+            return self._models[full_name]
+        if full_name == EVENT_SERVICE:
+            return self._event_service
+        found = self._made.get(full_name)
+        if found is not None:
+            return found
+        element = self._project.get(full_name)
+        family = full_name.partition(".")[0]
+        if isinstance(element, ServiceElement):
+            found = ServiceProxy(full_name, self._handlers.service(full_name), self._typed)
+        elif isinstance(element, EventElement) and full_name in self._index.by_name:
+            found = EventHandle(self._index.by_name[full_name], self._dispatcher)
+        elif family in self._factories:
+            found = self._factories[family](full_name)
+        if found is None:
+            hint = "it is not in the app" if element is None else f"the local runtime cannot run {family} elements yet"
+            raise ElementNotFound(f"app.getElement({full_name!r}): {hint}")
+        self._made[full_name] = found
+        return found
+
+
 class App:
-    def __init__(self, runtime: "Runtime"):
-        self._rt = runtime
-        self.event = EventApi(runtime)
-        self.message = MessageApi(runtime)
+    """`app` in handler and service code."""
+
+    def __init__(self, name: str, elements: Elements, publish: Publish, messages: MessageApi):
+        self._name = name
+        self._elements = elements
+        self.event = EventApi(publish)
+        self.message = messages
         self.models = _Family(self, "models")
         self.services = _Family(self, "services")
         self.events = _Family(self, "events")
@@ -126,10 +193,10 @@ class App:
 
     @property
     def name(self) -> str:
-        return self._rt.project.name
+        return self._name
 
     def getElement(self, fullName: str) -> Any:
-        return self._rt.element(fullName)
+        return self._elements.get(fullName)
 
     def __repr__(self) -> str:
         return f"<app {self.name}>"

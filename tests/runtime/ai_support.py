@@ -12,7 +12,7 @@ from sqlalchemy import Column, Float, Integer, MetaData, String, Table, insert, 
 from jitstudio.project import load_project
 from jitstudio.runtime.data import units
 from jitstudio.runtime.data.db import make_engine
-from jitstudio.runtime.engines.hosting import Outcome
+from jitstudio.runtime.execution import Outcome
 from jitstudio.runtime.values import RowData, native
 
 ORDER_MODEL = '''from datatypes.Meta import datatypes

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from jitstudio.runtime.execution.run import current_chain, current_execution, run_recorded, step
+from jitstudio.runtime.execution import current_chain, current_execution, run_recorded, step
 from jitstudio.runtime.records import RecordStore
 
 from _records_support import BACKENDS, make_store
@@ -58,7 +58,7 @@ def test_failure_is_recorded_with_app_frames_and_returned_not_raised(store, tmp_
     """)
     outcome = run_recorded(store, event="events.Check", input={"price": -1},
                            call=lambda: handler.customFunc({"price": -1}), app_dir=tmp_path)
-    assert outcome.status == "fail" and isinstance(outcome.error, ValueError) and outcome.value is None
+    assert outcome.status == "fail" and isinstance(outcome.exception, ValueError) and outcome.value is None
     with pytest.raises(ValueError, match="negative"):
         outcome.unwrap()
     record = store.get(outcome.record_id)

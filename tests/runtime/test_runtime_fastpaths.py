@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from _runtime_support import make_app
 from jitstudio.runtime import Runtime
-from jitstudio.runtime.execution.run import step
+from jitstudio.runtime.execution import step
 from jitstudio.runtime.values.jsonable import _ENCODER, dumps, to_jsonable
-from jitstudio.runtime.events.queue.outbox import dumps as outbox_dumps, loads as outbox_loads, model_event_ref
+from jitstudio.runtime.events.queue import dumps as outbox_dumps, loads as outbox_loads, model_event_ref
 from jitstudio.runtime.records import RecordStore
 from jitstudio.runtime.records.store import _json
 from jitstudio.runtime.execution.tracing import Tracer

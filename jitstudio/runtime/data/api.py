@@ -6,30 +6,44 @@ through the outbox) unless `triggerEvent=0`; only `updateByFilter` and `deleteBy
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
+from ...errors import AppError
 from ...project import qfilter
 from . import units
 from .sqlfilter import QueryError, coerce, order_by, parse_cached, to_sql
 from .tables import AUTO_NOW, AUTO_NOW_ADD, ModelTable
-from ..execution.run import step
+from ..execution import step
 from ..values import JitDict, RowData, RowList, native
 
 if TYPE_CHECKING:
-    from ..runtime import Runtime
+    from sqlalchemy import Engine
 
 ADD, UPDATE, DELETE = "Add", "Update", "Delete"
 
 
-class DataError(ValueError):
+class DataError(AppError, ValueError):
     """A data-API call that cannot be done as asked: names the model, the field or the row."""
 
 
+class WriteEvents(Protocol):
+    """The model events of writes: `before` runs inside the write and returns the row values to write (a
+    handler may have filled some), `after` runs once the row is written, before the transaction commits."""
+
+    def before(self, api: "ModelApi", op: str, prev: dict, post: dict) -> dict: ...
+
+    def after(self, api: "ModelApi", op: str, prev: dict, post: dict) -> None: ...
+
+
 class ModelApi:
-    def __init__(self, runtime: "Runtime", mt: ModelTable):
-        self._rt = runtime
+    """The data API of one model over `engine`; `events` runs its model events (None: a model whose writes
+    fire nothing, as for tools that only read)."""
+
+    def __init__(self, engine: "Engine", mt: ModelTable, events: WriteEvents | None = None):
+        self._engine = engine
+        self._events = events
         self._mt = mt
         self.table = mt.table
         self.full_name = mt.full_name
@@ -49,7 +63,7 @@ class ModelApi:
     # ------------------------------------------------------------------ reads
 
     def _rows(self, stmt) -> list[dict]:
-        with units.reading(self._rt.engine) as conn:
+        with units.reading(self._engine) as conn:
             return [dict(r._mapping) for r in conn.execute(stmt)]
 
     def _fetch(self, conn, pk: Any) -> dict | None:
@@ -57,7 +71,7 @@ class ModelApi:
         return dict(row._mapping) if row is not None else None
 
     def getByPK(self, pk: Any) -> RowData | None:
-        with units.reading(self._rt.engine) as conn:
+        with units.reading(self._engine) as conn:
             row = self._fetch(conn, pk)
         return RowData(row, self) if row is not None else None
 
@@ -78,13 +92,13 @@ class ModelApi:
             stmt = select(*columns).where(where).order_by(*(order_by(orderList, self.table) or [self._pk_col.asc()]))
             if size and size > 0:
                 stmt = stmt.limit(size).offset((max(page or 1, 1) - 1) * size)
-            with units.reading(self._rt.engine) as conn:
+            with units.reading(self._engine) as conn:
                 rows = [dict(r._mapping) for r in conn.execute(stmt)]
                 total = conn.execute(select(func.count()).select_from(self.table).where(where)).scalar_one()
         return JitDict({"rowDatas": RowList(rows, self), "totalCount": total})
 
     def count(self, filter: Any = None) -> int:
-        with units.reading(self._rt.engine) as conn:
+        with units.reading(self._engine) as conn:
             return conn.execute(select(func.count()).select_from(self.table).where(to_sql(_text(filter), self.table))).scalar_one()
 
     def getCompareResult(self, filter: Any, bizRow: Any) -> bool:
@@ -96,28 +110,28 @@ class ModelApi:
 
     def create(self, rowData: Any, triggerEvent: int = 1) -> RowData:
         data = self._clean(native(rowData) or {})
-        with step("data", f"{self.full_name}.create"), units.write(self._rt.engine) as conn:
+        with step("data", f"{self.full_name}.create"), units.write(self._engine) as conn:
             return RowData(self._insert(conn, data, bool(triggerEvent)), self)
 
     def save(self, rowData: Any, triggerEvent: int = 1) -> RowData:
         """Insert a row without a primary key (or with one not stored yet), update it otherwise."""
         data = native(rowData) or {}
         pk = data.get(self.primary_key)
-        with units.write(self._rt.engine) as conn:
+        with units.write(self._engine) as conn:
             if pk is not None and self._fetch(conn, pk) is not None:
                 return self.updateByPK(pk, data, triggerEvent=triggerEvent)
             return self.create(data, triggerEvent=triggerEvent)
 
     def updateByPK(self, pk: Any, rowData: Any, triggerEvent: int = 1) -> RowData:
         changes = self._clean(native(rowData) or {})
-        with step("data", f"{self.full_name}.update", pk=pk), units.write(self._rt.engine) as conn:
+        with step("data", f"{self.full_name}.update", pk=pk), units.write(self._engine) as conn:
             prev = self._fetch(conn, pk)
             if prev is None:
                 raise DataError(f"{self.full_name}: no row with {self.primary_key} = {pk!r}")
             return RowData(self._update(conn, prev, changes, bool(triggerEvent)), self)
 
     def deleteByPK(self, pk: Any, triggerEvent: int = 1) -> int:
-        with step("data", f"{self.full_name}.delete", pk=pk), units.write(self._rt.engine) as conn:
+        with step("data", f"{self.full_name}.delete", pk=pk), units.write(self._engine) as conn:
             prev = self._fetch(conn, pk)
             if prev is None:
                 return 0
@@ -128,14 +142,14 @@ class ModelApi:
 
     def updateOrAdd(self, filter: Any, updateData: Any, addData: Any = None, triggerEvent: int = 1) -> RowData:
         """Update the first row matching `filter`, or create one (from `addData`, else `updateData`)."""
-        with units.write(self._rt.engine):
+        with units.write(self._engine):
             found = self.get(filter)
             if found is not None:
                 return self.updateByPK(found.pkData, updateData, triggerEvent=triggerEvent)
             return self.create(addData if addData is not None else updateData, triggerEvent=triggerEvent)
 
     def createOrUpdateMany(self, rowDataList: Any, triggerEvent: int = 1) -> RowList:
-        with units.write(self._rt.engine):
+        with units.write(self._engine):
             return RowList([self.save(row, triggerEvent=triggerEvent) for row in (native(rowDataList) or [])], self)
 
     def updateByFilter(self, filter: Any, updateData: Any) -> int:
@@ -143,12 +157,12 @@ class ModelApi:
         changes = self._clean(native(updateData) or {})
         if AUTO_NOW in self.datatypes and AUTO_NOW not in changes:
             changes[AUTO_NOW] = datetime.now()
-        with step("data", f"{self.full_name}.updateByFilter", filter=_text(filter)), units.write(self._rt.engine) as conn:
+        with step("data", f"{self.full_name}.updateByFilter", filter=_text(filter)), units.write(self._engine) as conn:
             return conn.execute(update(self.table).where(to_sql(_text(filter), self.table)).values(changes)).rowcount
 
     def deleteByFilter(self, filter: Any) -> int:
         """Delete every matching row in one statement. Never fires model events."""
-        with step("data", f"{self.full_name}.deleteByFilter", filter=_text(filter)), units.write(self._rt.engine) as conn:
+        with step("data", f"{self.full_name}.deleteByFilter", filter=_text(filter)), units.write(self._engine) as conn:
             return conn.execute(delete(self.table).where(to_sql(_text(filter), self.table))).rowcount
 
     # ---------------------------------------------------------------- helpers
@@ -174,7 +188,7 @@ class ModelApi:
         for auto in (AUTO_NOW_ADD, AUTO_NOW):
             if auto in self.datatypes and post.get(auto) is None:
                 post[auto] = now
-        events = self._rt.model_events if fire else None
+        events = self._events if fire else None
         if events is not None:
             post = self._handled(events.before(self, ADD, {}, post), post)
         values = {k: v for k, v in post.items() if not (k == self.primary_key and v is None)}
@@ -191,7 +205,7 @@ class ModelApi:
         post = {**prev, **changes}
         if AUTO_NOW in self.datatypes and AUTO_NOW not in changes:
             post[AUTO_NOW] = datetime.now()
-        events = self._rt.model_events if fire else None
+        events = self._events if fire else None
         if events is not None:
             post = self._handled(events.before(self, UPDATE, prev, post), post)
         pk = prev[self.primary_key]
@@ -204,7 +218,7 @@ class ModelApi:
         return row
 
     def _delete(self, conn, prev: dict, fire: bool) -> int:
-        events = self._rt.model_events if fire else None
+        events = self._events if fire else None
         if events is not None:
             events.before(self, DELETE, prev, {})
         count = conn.execute(self._delete_pk, {"_jit_pk": prev[self.primary_key]}).rowcount

@@ -9,12 +9,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
+from ...errors import UserError
+
 DB_ENV = "JITSTUDIO_DB_URL"
 STATE_DIR = ".jitstudio"
 BUSY_TIMEOUT_MS = 30_000
 
 
-class DatabaseUrlError(ValueError):
+class DatabaseUrlError(UserError, ValueError):
     """A database URL that cannot be used, with where it came from."""
 
 

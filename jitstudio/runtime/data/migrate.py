@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Column, Connection, Engine, MetaData, Table, inspect, select, update
 
+from ...errors import UserError
 from .tables import ModelTable, internal_tables, type_from_key
 
 
-class MigrationError(RuntimeError):
+class MigrationError(UserError, RuntimeError):
     """A model change the database refused; names the model, the table and the field."""
 
 

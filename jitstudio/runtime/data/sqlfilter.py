@@ -15,13 +15,14 @@ from sqlalchemy import (
     extract, false, not_, or_, true,
 )
 
+from ...errors import UserError
 from ...project import qfilter
 from ...project.qfilter import Condition, Node
 
 _ESCAPE = "\\"
 
 
-class QueryError(ValueError):
+class QueryError(UserError, ValueError):
     """A filter or order that cannot run against the model: names the field or operator."""
 
 

@@ -1,1 +1,12 @@
-"""jitstudio.runtime.events"""
+"""Events: which events listen to what (the index), running them now or through the outbox (dispatch and
+`queue/`), the model-event half of every write, and finding the app code a handler names."""
+from .dispatch import Dispatcher, Enqueue, EventChainTooDeep
+from .handlers import HandlerError, Handlers
+from .index import CompiledEvent, EventIndex, Selector, compile_event, get_sender
+from .model_events import ModelEvents
+from .payloads import as_args, payload_args
+
+__all__ = [
+    "CompiledEvent", "Dispatcher", "Enqueue", "EventChainTooDeep", "EventIndex", "HandlerError", "Handlers",
+    "ModelEvents", "Selector", "as_args", "compile_event", "get_sender", "payload_args",
+]

@@ -180,3 +180,13 @@ class EventIndex:
     def listened(self, kind: str, sender: str) -> frozenset[str]:
         """The operates anything listens to for a sender (the data API skips payloads when empty)."""
         return frozenset(op for (k, s, op) in self.by_key if k == kind and s == sender)
+
+
+def get_sender(event: CompiledEvent) -> str:
+    """The reference's getSender(): `models.X_Operate` for model and approval events, `<sender>.<operate>`
+    for assistant and agent events, the sender itself for custom events."""
+    if event.kind in ("model", "workflow"):
+        return f"{event.sender}_{event.operate}"
+    if event.kind in ("assistant", "agent"):
+        return f"{event.sender}.{event.operate}"
+    return event.sender

@@ -1,5 +1,5 @@
-"""Running a handler with its execution record: the record, the traced execution path, and the context that
-links nested executions (parent, root, chain of event fullNames, request) through `contextvars`."""
+"""Running a handler as one recorded execution: its record, its traced execution path, its time limit, and
+the context that links nested executions (parent, root, chain of event fullNames, request)."""
 from __future__ import annotations
 
 import functools
@@ -8,86 +8,37 @@ import os
 import sys
 import traceback as tb_module
 import uuid
-from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter_ns
 from typing import Any, Callable, Sequence
 
 from ..records import RecordStore
-from .tracing import Step, Tracer, error_text
+from .context import ExecutionContext, _current
+from .outcome import Outcome
+from .tracing import Tracer, error_text
 from .watchdog import WATCHDOG, fired_by, timeout_error
 
-__all__ = ["ExecutionContext", "Outcome", "current_chain", "current_execution", "run_recorded", "step",
-           "traceback_frames"]
+__all__ = ["RunOptions", "run_recorded", "traceback_frames"]
 
 # Frames of the runtime's own machinery around a handler, left out of its traceback.
 _MACHINERY = frozenset(os.path.normcase(os.path.realpath(os.path.join(os.path.dirname(__file__), name)))
-                       for name in ("run.py", "tracing.py", "watchdog.py"))
+                       for name in ("run.py", "steps.py", "tracing.py", "watchdog.py"))
 _INHERIT: Any = object()
 # Request ids: random per process, counted within it (unique without a uuid4 syscall per execution).
 _REQUEST_PREFIX = uuid.uuid4().hex[:16]
 _request_numbers = itertools.count(1)
 
 
-class ExecutionContext:
-    """The execution running in this context."""
+@dataclass
+class RunOptions:
+    """How an app's executions run, shared by everything that runs them: `app_dir` (whose files are traced
+    and shown as app frames), `timeout` (seconds before a handler is interrupted; None: no limit) and `trace`
+    (record the execution path)."""
 
-    __slots__ = ("record_id", "event", "chain", "root_id", "request_id", "store", "tracer")
-
-    def __init__(self, record_id: int, event: str, chain: tuple[str, ...], root_id: int, request_id: str,
-                 store: RecordStore, tracer: Tracer | None):
-        self.record_id = record_id
-        self.event = event
-        self.chain = chain
-        self.root_id = root_id
-        self.request_id = request_id
-        self.store = store
-        self.tracer = tracer
-
-    @property
-    def depth(self) -> int:
-        return len(self.chain)
-
-    def __repr__(self) -> str:
-        return f"ExecutionContext(record_id={self.record_id}, event={self.event!r}, chain={self.chain!r})"
-
-
-class Outcome:
-    """How one execution ended. `error` is the handler's exception (not raised: the caller decides)."""
-
-    __slots__ = ("record_id", "status", "value", "error")
-
-    def __init__(self, record_id: int, status: str, value: Any, error: BaseException | None):
-        self.record_id = record_id
-        self.status = status
-        self.value = value
-        self.error = error
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    def unwrap(self) -> Any:
-        """The value, or the handler's exception raised again."""
-        if self.error is not None:
-            raise self.error
-        return self.value
-
-    def __repr__(self) -> str:
-        return f"Outcome(record_id={self.record_id}, status={self.status!r}, value={self.value!r}, error={self.error!r})"
-
-
-_current: ContextVar[ExecutionContext | None] = ContextVar("jitstudio_execution", default=None)
-
-
-def current_execution() -> ExecutionContext | None:
-    return _current.get()
-
-
-def current_chain() -> tuple[str, ...]:
-    """The event fullNames from the root execution to the current one (empty outside any execution)."""
-    ctx = _current.get()
-    return ctx.chain if ctx is not None else ()
+    app_dir: Path
+    timeout: float | None = None
+    trace: bool = True
 
 
 def run_recorded(store: RecordStore, *, event: str, event_type: str = "", sender: str = "", operate: str = "",
@@ -164,7 +115,7 @@ def run_recorded(store: RecordStore, *, event: str, event_type: str = "", sender
         parent.tracer.add_done("event", event, started, elapsed, status, message, {"recordId": record_id})
     if fatal:
         raise error
-    return Outcome(record_id, status, value, error)
+    return Outcome(event, status, value, message, record_id, error)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -186,64 +137,3 @@ def traceback_frames(error: BaseException, app_dir: str | os.PathLike | None) ->
         frames.append({"file": file, "line": frame.lineno, "function": frame.name, "code": frame.line or "",
                        "in_app": in_app})
     return frames
-
-
-class _NoStep:
-    """What `step()` gives outside an execution: does nothing, costs nothing."""
-
-    __slots__ = ()
-
-    def __enter__(self) -> "_NoStep":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def set(self, **info: Any) -> None:
-        return None
-
-
-_NO_STEP = _NoStep()
-_TRACED_KINDS = frozenset({"service", "function"})
-
-
-class _OpenStep:
-    __slots__ = ("tracer", "kind", "title", "info", "trace", "node", "folded", "started", "previous")
-
-    def __init__(self, tracer: Tracer, kind: str, title: str, info: dict, trace: bool):
-        self.tracer, self.kind, self.title, self.info, self.trace = tracer, kind, title, info, trace
-        self.node: Step | None = None
-        self.folded = False
-
-    def __enter__(self) -> "_OpenStep":
-        self.node, self.folded = self.tracer.open_step(self.kind, self.title, self.info or None)
-        if not self.trace:
-            self.previous = sys.gettrace()
-            sys.settrace(None)
-        self.started = perf_counter_ns()
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        elapsed = perf_counter_ns() - self.started
-        if not self.trace:
-            sys.settrace(self.previous)
-        if self.node is not None:
-            self.tracer.close_step(self.node, elapsed, exc)
-
-    def set(self, **info: Any) -> None:
-        """Add details to the step (e.g. the id of a row it wrote)."""
-        if self.node is not None and not self.folded:
-            self.node.info = {**(self.node.info or {}), **info}
-
-
-def step(kind: str, title: str, *, trace: bool | None = None, **info: Any) -> _OpenStep | _NoStep:
-    """A context manager adding a `kind` step ('data', 'service', 'event', 'message', …) titled `title` to the
-    current execution's path, with its duration, status and error; `info` is kept with it.
-
-    App code inside the step is traced only when `trace` is true (default: for 'service' and 'function'
-    steps); data operations skip the line tracer so library code runs at full speed. Outside an execution
-    this is a no-op."""
-    ctx = _current.get()
-    if ctx is None or ctx.tracer is None:
-        return _NO_STEP
-    return _OpenStep(ctx.tracer, kind, title, info, kind in _TRACED_KINDS if trace is None else trace)

@@ -13,6 +13,8 @@ import ctypes
 import threading
 import time
 
+from ...errors import AppError
+
 REPEAT_SECONDS = 1.0
 
 _SET_ASYNC_EXC = ctypes.pythonapi.PyThreadState_SetAsyncExc
@@ -24,7 +26,7 @@ def _raise_in(thread_id: int, exc_class: type[BaseException]) -> None:
     _SET_ASYNC_EXC(ctypes.c_ulong(thread_id), ctypes.py_object(exc_class))
 
 
-class HandlerTimeout(TimeoutError):
+class HandlerTimeout(AppError, TimeoutError):
     """A handler did not return within its time limit (app.json runtime.handlerTimeoutSeconds, --timeout)."""
 
 

@@ -1,23 +1,21 @@
 """What one API call runs: the element function a URL names, its keyword arguments checked against the
-functionList (`API_PARAMS_ERROR`), typed when the function says `argsToDatatype`, and the result as JSON.
+functionList (`API_PARAMS_ERROR`; typed by the runtime when the function says `argsToDatatype`).
 
 Errors leave here as `ApiError`, each with its errcode and the HTTP status the server answers with.
 """
 from __future__ import annotations
 
-import importlib
 import inspect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from ...errors import JitstudioError
 from ...project import ModelElement, ServiceElement
-from ...project.schemas import ArgSpec, FunctionSpec
-from ..data import units
-from ..data.api import ModelApi
-from ..execution.run import run_recorded
+from ...project.schemas import FunctionSpec
+from ..data import ModelApi, QueryError
+from ..events import HandlerError
 from ..shims import Code
-from ..data.sqlfilter import QueryError
-from ..values.typedargs import DatatypeArgumentError, typed_kwargs
+from ..values.typedargs import DatatypeArgumentError
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
@@ -43,7 +41,7 @@ APP_BROKEN = ErrorKind("APP_BROKEN", 10050, 500)
 SERVER_ERROR = ErrorKind("SERVER_ERROR", 10099, 500)
 
 
-class ApiError(Exception):
+class ApiError(JitstudioError):
     """A call the server answers with an error: `errcode`, `errname` (None for an app's own Code) and status."""
 
     def __init__(self, kind: ErrorKind, message: str, *, errcode: Any = None):
@@ -67,7 +65,7 @@ def from_app_exception(exc: BaseException) -> ApiError:
     for candidate in (exc, exc.__cause__):
         if isinstance(candidate, Code):
             return ApiError(APP_ERROR, candidate.reason or str(candidate), errcode=_code_of(candidate))
-    if isinstance(exc, QueryError):
+    if isinstance(exc, (QueryError, DatatypeArgumentError)):
         return ApiError(API_PARAMS_ERROR, str(exc))
     return ApiError(APP_ERROR, str(exc) or type(exc).__name__)
 
@@ -78,16 +76,15 @@ def _code_of(code: Code) -> Any:
 
 @dataclass
 class Target:
-    """One callable element function: its full path, its declared args (None: take the Python signature)."""
+    """One callable element function: its full path, the argument names it takes and needs, and how to call
+    it (service and custom model functions go through `Runtime.call`, which types argsToDatatype arguments)."""
 
     path: str
-    declared: list[ArgSpec] | None
     allowed: list[str]
     required: list[str]
-    to_datatype: bool
     invoke: Callable[[dict], Any]
 
-    def call(self, runtime: "Runtime", kwargs: dict) -> Any:
+    def call(self, kwargs: dict) -> Any:
         undeclared = [name for name in kwargs if name not in self.allowed]
         if undeclared:
             raise ApiError(API_PARAMS_ERROR, f"{self.path} takes no argument {_names(undeclared)}; "
@@ -96,11 +93,6 @@ class Target:
         if missing:
             raise ApiError(API_PARAMS_ERROR, f"{self.path} needs the argument {_names(missing)}; "
                                              f"its arguments are: {', '.join(self.allowed)}")
-        if self.to_datatype and self.declared is not None:
-            try:
-                kwargs = typed_kwargs(runtime, self.path, self.declared, kwargs)
-            except DatatypeArgumentError as exc:
-                raise ApiError(API_PARAMS_ERROR, str(exc)) from None
         return self.invoke(kwargs)
 
 
@@ -148,12 +140,11 @@ def _service_target(runtime: "Runtime", element: ServiceElement, fn: str) -> Tar
         raise _not_declared(element.full_name, fn, list(element.functions))
     path = f"{element.full_name}.{fn}"
     try:
-        runtime.handlers.service_function(path)
+        runtime.function(path)
     except Exception as exc:  # noqa: BLE001 - the app's code cannot be loaded: say why, whatever it is
         raise ApiError(APP_BROKEN, f"{path} is declared but cannot be run: {exc}") from exc
     allowed, required = _declared(spec)
-    return Target(path, spec.args, allowed, required, bool(spec.argsToDatatype),
-                  lambda kwargs: runtime.call(path, (), kwargs))
+    return Target(path, allowed, required, lambda kwargs: runtime.call(path, (), kwargs))
 
 
 def _model_target(runtime: "Runtime", element: ModelElement, fn: str) -> Target:
@@ -162,60 +153,16 @@ def _model_target(runtime: "Runtime", element: ModelElement, fn: str) -> Target:
     custom = {f.name: f for f in (element.spec.functionList if element.spec else [])}
     if fn in custom:
         spec = custom[fn]
-        function = _model_function(runtime, element, api, fn)
+        try:
+            runtime.function(path)
+        except HandlerError as exc:
+            raise ApiError(APP_BROKEN, str(exc)) from exc
         allowed, required = _declared(spec)
-        return Target(path, spec.args, allowed, required, bool(spec.argsToDatatype),
-                      lambda kwargs: _recorded(runtime, path, function, kwargs))
+        return Target(path, allowed, required, lambda kwargs: runtime.call(path, (), kwargs))
     if fn not in MODEL_FUNCTIONS:
         raise _not_declared(element.full_name, fn, [*MODEL_FUNCTIONS, *custom])
     params = list(inspect.signature(getattr(ModelApi, fn)).parameters.values())[1:]
     allowed = [p.name for p in params]
     required = [p.name for p in params if p.default is inspect.Parameter.empty]
     method = getattr(api, fn)
-    return Target(path, None, allowed, required, False, lambda kwargs: method(**kwargs))
-
-
-def _model_function(runtime: "Runtime", element: ModelElement, api: ModelApi, fn: str) -> Callable[..., Any]:
-    """A custom function of model.py's class, bound so that `cls`/`self` reaches the model's data API
-    (`cls.query(...)`) as well as the class's own attributes."""
-    path = f"{element.full_name}.{fn}"
-    try:
-        module = importlib.import_module(element.full_name)
-        cls = getattr(module, element.source.class_name or element.name, None)
-        if cls is None:
-            module = importlib.import_module(f"{element.full_name}.model")
-            cls = getattr(module, element.source.class_name or element.name)
-        raw = inspect.getattr_static(cls, fn)
-    except Exception as exc:  # noqa: BLE001 - the app's code cannot be loaded: say why, whatever it is
-        raise ApiError(APP_BROKEN, f"{path} is declared but model.py has no such function ({exc})") from exc
-    if isinstance(raw, staticmethod):
-        return raw.__func__
-    function = raw.__func__ if isinstance(raw, classmethod) else raw
-    if not callable(function):
-        raise ApiError(APP_BROKEN, f"{path} is declared but {cls.__name__}.{fn} is not a function")
-    owner = _ModelSelf(api, cls)
-    return lambda **kwargs: function(owner, **kwargs)
-
-
-class _ModelSelf:
-    """`cls` or `self` inside a model function: the data API first, then the model class's attributes."""
-
-    def __init__(self, api: ModelApi, cls: type):
-        self._api, self._cls = api, cls
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return getattr(self._api, name)
-        except AttributeError:
-            return getattr(self._cls, name)
-
-
-def _recorded(runtime: "Runtime", path: str, function: Callable[..., Any], kwargs: dict) -> Any:
-    """A custom model function as one unit of work and one execution record, as `Runtime.call` does for
-    service functions."""
-    owner, _, name = path.rpartition(".")
-    with units.unit_of_work(runtime.engine):
-        outcome = run_recorded(runtime.records, event=path, event_type="models.function", sender=owner, operate=name,
-                               input={"args": [], "kwargs": kwargs}, call=lambda: function(**kwargs),
-                               app_dir=runtime.root)
-        return outcome.unwrap()
+    return Target(path, allowed, required, lambda kwargs: method(**kwargs))

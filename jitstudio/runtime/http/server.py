@@ -159,7 +159,7 @@ class AppServer:
         try:
             target = resolve(self.runtime, owner, fn)
             try:
-                result = target.call(self.runtime, kwargs)
+                result = target.call(kwargs)
             except ApiError:
                 raise
             except Exception as exc:  # noqa: BLE001 - whatever app code raised is the caller's answer
@@ -321,7 +321,7 @@ def run_until_stopped(server: AppServer, log: Callable[[dict[str, Any]], None], 
         finished = server.stop()
         drained = server.runtime.drain(drain_timeout)
     line = {"event": "stopped", "signal": received[0] if received else None, "requestsFinished": finished,
-            "drained": drained, "pendingAsync": 0 if drained else server.runtime.outbox.pending()}
+            "drained": drained, "pendingAsync": 0 if drained else server.runtime.pending_async()}
     log(line)
     return line
 

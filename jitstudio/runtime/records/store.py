@@ -27,7 +27,7 @@ from ..values.jsonable import dumps, to_jsonable
 
 __all__ = [
     "Bucket", "Cursor", "ExecutionRecord", "Filters", "LIST_COLUMNS", "Message", "Page", "Percentiles", "RecordStore",
-    "STATUSES", "app_records_url", "records_url_for", "to_micros",
+    "STATUSES", "records_url_for", "to_micros",
 ]
 
 T = records_table
@@ -322,17 +322,6 @@ class RecordStore:
             stmt = stmt.where(M.c.id > after_id)
         with self._read() as conn:
             return [Message.from_row(r) for r in conn.execute(stmt).mappings()]
-
-
-def app_records_url(app_dir: str | os.PathLike, db: str | None = None, app_setting: str | None = None) -> str:
-    """The records URL of an app whose data database is chosen by `--db`, $JITSTUDIO_DB_URL or app.json
-    `runtime.db` (see `records_url_for`)."""
-    from pathlib import Path
-
-    from ..data.db import resolve_db_url
-
-    data_url, _origin = resolve_db_url(Path(app_dir), db, app_setting)
-    return records_url_for(app_dir, data_url)
 
 
 def to_micros(value: Any) -> int:

@@ -5,6 +5,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from ...errors import AppError
 from .context import current_runtime, current_user
 
 log = logging.getLogger("jitstudio.app")
@@ -55,7 +56,7 @@ class _GlobalVar:
 GlobalVar = _GlobalVar()
 
 
-class Code(Exception):
+class Code(AppError):
     """A business error: `raise Code(code=40001, reason="Out of stock")`."""
 
     def __init__(self, code: int | str = -1, reason: str = "", **extra: Any):

@@ -2,18 +2,16 @@
 with their events, behind chat providers: an OpenAI-compatible client and a replay of recorded answers."""
 from .agent import AgentError, AgentResult, AgentRunner, ToolCallResult, render_prompt
 from .assistant import AssistantError, AssistantRunner, Turn, trackAnalyticsEvent
-from ..hosting import EventLog, FiredEvent, Host, Outcome
+from .elements import AgentApi, AssistantApi
 from .providers import (
     ChatProvider, OpenAICompatibleProvider, ProviderError, ReplayProvider, provider_from_config, resolve_api_key,
 )
-from ..runtime_host import AgentApi, AssistantApi, Attached, RuntimeHost, attach
 from .sessions import AssistantState, HistoryStep, SessionStore
 from .tools import Tool, ToolConfigError, build_tools, function_schema
 
 __all__ = [
     "AgentApi", "AgentError", "AgentResult", "AgentRunner", "AssistantApi", "AssistantError", "AssistantRunner",
-    "AssistantState", "Attached", "ChatProvider", "EventLog", "FiredEvent", "HistoryStep", "Host",
-    "OpenAICompatibleProvider", "Outcome", "ProviderError", "ReplayProvider", "RuntimeHost", "SessionStore", "Tool",
-    "ToolCallResult", "ToolConfigError", "Turn", "attach", "build_tools", "function_schema", "provider_from_config",
-    "render_prompt", "resolve_api_key", "trackAnalyticsEvent",
+    "AssistantState", "ChatProvider", "HistoryStep", "OpenAICompatibleProvider", "ProviderError", "ReplayProvider",
+    "SessionStore", "Tool", "ToolCallResult", "ToolConfigError", "Turn", "build_tools", "function_schema",
+    "provider_from_config", "render_prompt", "resolve_api_key", "trackAnalyticsEvent",
 ]

@@ -10,16 +10,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ....errors import AppError
 from ....project import AgentElement
 from ...values import JitDict, native, wrap
-from ..hosting import EventLog, Host, enabled_events
+from ..host import EventLog, Host, enabled_events
 from .providers import ChatProvider, message_text, parse_arguments, provider_from_config
 from .tools import Tool, build_tools
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-class AgentError(Exception):
+class AgentError(AppError):
     """The agent could not finish: no such agent, or it used up its turns."""
 
 

@@ -8,12 +8,13 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from ....errors import AppError
 from ....project import AssistantElement, qfilter
 from ....project.schemas import AssistantEdge, AssistantNode
 from ...values import native
 from .agent import AgentRunner
 from .assistant_events import AssistantEvents, lifecycle_payload
-from ..hosting import EventLog, Host
+from ..host import EventLog, Host
 from .sessions import AssistantState, HistoryStep, SessionStore, new_id
 
 STEP_TYPES = {"start": "TRIGGER_NODE", "aiagent": "LLM_NODE", "function": "TOOL_NODE", "ifelse": "IF_ELSE_NODE",
@@ -25,7 +26,7 @@ MAX_NODE_RUNS = 1000
 _running: contextvars.ContextVar["AssistantRunner | None"] = contextvars.ContextVar("jitstudio_assistant", default=None)
 
 
-class AssistantError(Exception):
+class AssistantError(AppError):
     """The assistant cannot run as configured, or a node failed and no error handler caught it."""
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...values import JitDict, JitValue, native, wrap
-from ..hosting import EventLog, Host, enabled_events
+from ..host import EventLog, Host, enabled_events
 
 CONTROL_OPERATES = ("triggerEvent", "error", "turnEnd")
 

@@ -10,6 +10,8 @@ import os
 import re
 from typing import Any, Protocol
 
+from ....errors import AppError
+
 KEYRING_SERVICE = "jitstudio"
 DEFAULT_BASE_URLS = {
     "openai": "https://api.openai.com/v1",
@@ -19,7 +21,7 @@ DEFAULT_BASE_URLS = {
 _WIRE_NAME = re.compile(r"[^a-zA-Z0-9_-]")
 
 
-class ProviderError(Exception):
+class ProviderError(AppError):
     """The model could not be asked (no key, unreachable server, no recorded answer left)."""
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table,
 from ...data import units
 from ...values.jsonable import to_jsonable
 from ...values import JitValue
-from ..hosting import ensure_tables
+from ..host import ensure_tables
 
 metadata = MetaData()
 

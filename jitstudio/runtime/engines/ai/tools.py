@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ....errors import AppError
 from ....project import Project
 from ....project.schemas import AgentConfig, ArgSpec, FunctionSpec
 from ....project.schemas.elements import WithData
@@ -31,7 +32,7 @@ MODEL_BUILTINS = {
 }
 
 
-class ToolConfigError(ValueError):
+class ToolConfigError(AppError, ValueError):
     """An agent's tools name something that cannot be called."""
 
 

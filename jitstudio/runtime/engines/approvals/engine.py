@@ -14,7 +14,7 @@ from ....project import WorkflowElement
 from ... import shims
 from ...data import units
 from ...values import native
-from ..hosting import EventLog, Host
+from ..host import EventLog, Host
 from .events import payload, workflow_events
 from .graph import APPROVAL, BRANCH, END, PARALLEL_END, PARALLEL_START, START, WorkflowError, WorkflowGraph
 from .store import ApprovalStore, Instance, Task, now
@@ -75,7 +75,7 @@ class _Action:
             outcome = self.engine.host.run_event(event, (data,), {}, trigger=f"{self.graph.full_name}.{operate}")
             self.log.add(event, operate, outcome)
             if outcome.failed:
-                raise ApprovalAborted(outcome.error or f"{event.full_name} failed", event.full_name)
+                raise ApprovalAborted(outcome.message or f"{event.full_name} failed", event.full_name)
 
     def handled(self, node_id: str, handle_type: str, comment: str | None, target: str | None = None) -> None:
         self.inst.actions.append({"node_id": node_id, "user": self.user, "action": handle_type, "comment": comment,

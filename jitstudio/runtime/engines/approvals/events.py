@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ....project import EventElement
-from ..hosting import enabled_events
+from ..host import enabled_events
 from ...values import JitDict, wrap
 from .graph import START_ALIAS, WorkflowGraph
 

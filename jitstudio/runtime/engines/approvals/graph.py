@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from ....errors import AppError
 from ....project import qfilter
 from ....project.schemas import WorkflowConfig
 
@@ -13,7 +14,7 @@ NODE_KINDS = {START: "start", APPROVAL: "approval", BRANCH: "branch", PARALLEL_S
 START_ALIAS = "StartNode"
 
 
-class WorkflowError(Exception):
+class WorkflowError(AppError):
     """A workflow that cannot run as configured, or an action that is not allowed now."""
 
 

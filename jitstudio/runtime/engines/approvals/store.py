@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, Text, and_, select
 
-from ..hosting import ensure_tables
+from ..host import ensure_tables
 
 metadata = MetaData()
 

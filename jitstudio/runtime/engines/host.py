@@ -2,31 +2,18 @@
 
 The engines choose which event elements match (stage, operate, triggerNode, handleType …) and hand
 each one to the host, which runs it the way every event runs (sync now, async from the outbox) and
-records the execution. `FiredEvent` is what the engines report back to callers (CLI, tests).
+records the execution. `FiredEvent` is what the engines report back to callers (CLI, tests). `EngineHost`
+is the host made of the runtime's parts; tests hand the engines hosts of their own.
 """
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol, runtime_checkable
+from typing import Any, Callable, Iterator, Protocol, runtime_checkable
 
 from ...project import EventElement, Project
 from ..data import units
-
-
-@dataclass
-class Outcome:
-    """The result of running one event handler: status is success, fail or queued (async)."""
-
-    event: str
-    status: str
-    value: Any = None
-    error: str | None = None
-    record_id: Any = None
-
-    @property
-    def failed(self) -> bool:
-        return self.status == "fail"
+from ..execution import Outcome, step
 
 
 @dataclass
@@ -86,7 +73,7 @@ class EventLog:
     fired: list[FiredEvent] = field(default_factory=list)
 
     def add(self, event: EventElement, operate: str, outcome: Outcome, payload: Any = None) -> FiredEvent:
-        item = FiredEvent(event.full_name, operate, outcome.status, outcome.value, outcome.error, payload)
+        item = FiredEvent(event.full_name, operate, outcome.status, outcome.value, outcome.message, payload)
         self.fired.append(item)
         return item
 
@@ -104,3 +91,27 @@ def ensure_tables(engine: Any, metadata: Any) -> None:
     connection would wait for the unit's write lock)."""
     with units.write(engine) as conn:
         metadata.create_all(conn)
+
+
+class EngineHost:
+    """The host of one runtime: `run_event` runs an event element as the dispatcher does, `call_function` calls
+    a service or model function by path, `get_row` reads a model's row, `record` runs a call as one recorded
+    execution; data goes to `engine`."""
+
+    def __init__(self, project: Project, engine: Any, *, run_event: Callable[..., Outcome],
+                 call_function: Callable[..., Any], get_row: Callable[[str, Any], Any],
+                 record: Callable[[str, str, str, Any, Callable[[], Any]], Any]):
+        self.project = project
+        self.engine = engine
+        self.run_event = run_event
+        self.call_function = call_function
+        self.get_row = get_row
+        self.record = record
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        with units.write(self.engine) as conn:
+            yield conn
+
+    def step(self, kind: str, title: str, **info: Any):
+        return step(kind, title, **info)
