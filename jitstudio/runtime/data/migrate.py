@@ -8,6 +8,7 @@ are applied with Alembic's batch operations, which rebuild the table on SQLite a
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -15,6 +16,8 @@ from sqlalchemy import Column, Connection, Engine, MetaData, Table, inspect, sel
 
 from ...errors import UserError
 from .tables import ModelTable, internal_tables, type_from_key
+
+log = logging.getLogger(__name__)
 
 
 class MigrationError(UserError, RuntimeError):
@@ -101,6 +104,8 @@ def sync_schema(engine: Engine, tables: dict[str, ModelTable]) -> list[str]:
                     _apply(conn, mt, plan, {f["name"]: f for f in old_fields})
                     changes += plan.describe(mt.full_name)
             _store(conn, schema, mt, previous is not None)
+    for change in changes:
+        log.info("schema: %s", change)
     return changes
 
 

@@ -10,10 +10,13 @@ again every second. It takes effect at the next Python instruction: a handler bl
 from __future__ import annotations
 
 import ctypes
+import logging
 import threading
 import time
 
 from ...errors import AppError
+
+log = logging.getLogger(__name__)
 
 REPEAT_SECONDS = 1.0
 
@@ -108,6 +111,11 @@ class Watchdog:
         interrupt = type("HandlerTimeout", (_Interrupt,), {"guard": guard, "__module__": __name__})
         guard.fired += 1
         guard.deadline = now + REPEAT_SECONDS
+        if guard.fired == 1:
+            log.warning("%s: interrupting it", guard.message)
+        elif guard.fired in (2, 10, 60):
+            log.warning("%s and has swallowed %d interruptions; interrupting it again every %g s",
+                        guard.message, guard.fired - 1, REPEAT_SECONDS)
         _raise_in(guard.thread_id, interrupt)
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import atexit
 import functools
 import json
+import logging
 import sqlite3
-import sys
 import threading
 import weakref
 from itertools import chain
@@ -18,6 +18,8 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .schema import Database, ids_table, records_table
+
+log = logging.getLogger(__name__)
 
 T = records_table
 I = ids_table  # noqa: E741 - the ids table, named like T
@@ -181,8 +183,7 @@ class RecordWriter:
             del self._ops[0]
             self.dropped += 1
             if self.dropped == 1:
-                print("jitstudio: execution records are being dropped: the records database cannot be written",
-                      file=sys.stderr)
+                log.error("execution records are being dropped: the records database cannot be written")
         self._ops.append(op)
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="records-writer", daemon=True)
@@ -207,7 +208,7 @@ class RecordWriter:
                 self.error = exc
                 failures += 1
                 if failures == 1:
-                    print(f"jitstudio: writing execution records failed, retrying: {exc}", file=sys.stderr)
+                    log.warning("writing execution records failed, retrying: %s", exc, exc_info=True)
                 with self._lock:
                     self._wake.wait(min(5.0, 0.05 * 2 ** failures))
 
@@ -261,4 +262,4 @@ def _flush_all_at_exit() -> None:
         try:
             writer.flush()
         except Exception as exc:  # noqa: BLE001 - nothing more can be done at exit than say so
-            print(f"jitstudio: execution records not written at exit: {exc}", file=sys.stderr)
+            log.error("execution records not written at exit: %s", exc)
