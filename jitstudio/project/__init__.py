@@ -7,16 +7,19 @@ from .files import TextFile, atomic_write_bytes, atomic_write_text
 from .jsondoc import JsonDocument, JsonSyntaxError
 from .loader import load_project
 from .operations import (
-    OperationError, check_name, create_agent, create_assistant, create_event, create_model, create_service,
-    create_workflow, delete_element, rename_element, set_async, set_enable, set_json_value,
+    OperationError, create_agent, create_assistant, create_event, create_event_from, create_model, create_service,
+    create_workflow, delete_element, rename_element, set_async, set_enable, set_json_value, update_element,
+    update_event,
 )
 from .problems import Problem
 from .project import Project
+from .rules import AgentToolSwitch, EventDraft, check_name, event_draft_problems
 
 __all__ = [
-    "EVENT_KINDS", "FAMILIES", "AgentElement", "AssistantElement", "Element", "EventElement", "GenericElement",
-    "JsonDocument", "JsonSyntaxError", "ModelElement", "OperationError", "Problem", "Project", "ServiceElement",
-    "TextFile", "WorkflowElement", "atomic_write_bytes", "atomic_write_text", "check_name", "create_agent",
-    "create_assistant", "create_event", "create_model", "create_service", "create_workflow", "delete_element",
-    "load_project", "rename_element", "set_async", "set_enable", "set_json_value",
+    "EVENT_KINDS", "FAMILIES", "AgentElement", "AgentToolSwitch", "AssistantElement", "Element", "EventDraft",
+    "EventElement", "GenericElement", "JsonDocument", "JsonSyntaxError", "ModelElement", "OperationError", "Problem",
+    "Project", "ServiceElement", "TextFile", "WorkflowElement", "atomic_write_bytes", "atomic_write_text",
+    "check_name", "create_agent", "create_assistant", "create_event", "create_event_from", "create_model",
+    "create_service", "create_workflow", "delete_element", "event_draft_problems", "load_project", "rename_element",
+    "set_async", "set_enable", "set_json_value", "update_element", "update_event",
 ]

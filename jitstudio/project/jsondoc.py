@@ -168,6 +168,19 @@ class JsonDocument:
             raise KeyError(f"no object at {parent or '/'} to hold {key!r}")
         return self._insert_member(parent, key, value)
 
+    def put(self, pointer: str, value: Any) -> "JsonDocument":
+        """`set`, except that a member already holding the value is left as written, and missing parent
+        objects are created inside the nearest existing one."""
+        tokens = pointer.lstrip("/").split("/")
+        depth = next((d for d in range(len(tokens) - 1, 0, -1) if isinstance(self.get("/" + "/".join(tokens[:d])), dict)), 0)
+        nested = value
+        for token in reversed(tokens[depth + 1:]):
+            nested = {token.replace("~1", "/").replace("~0", "~"): nested}
+        top = "/" + "/".join(tokens[: depth + 1])
+        if top in self.spans and self.get(top) == nested and type(self.get(top)) is type(nested):
+            return self
+        return self.set(top, nested)
+
     def delete(self, pointer: str) -> "JsonDocument":
         located = self.spans.get(pointer)
         if located is None or located.key is None:

@@ -1,30 +1,34 @@
-"""Element operations the wizards and the CLI call: create, rename, delete, and switch enable or async.
+"""Element operations the wizards, pages and the CLI call: create, update, rename, delete, and switch enable or
+async.
 
-Every write is atomic and minimal; parameters are validated before anything touches the disk.
+Every write is atomic and minimal; parameters are validated (the schemas and `rules`) before anything touches the
+disk, and an operation that writes several files writes all of them or none.
 """
 from __future__ import annotations
 
-import keyword
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from .elements import Element, EventElement
+from .elements import AgentElement, Element, EventElement
+from ._edits import FileEdits, set_changed_keys
 from ._validation import describe_errors
 from .files import TextFile, atomic_write_text
-from .jsondoc import JsonDocument, dumps_new
+from .jsondoc import JsonDocument, JsonSyntaxError, dumps_new, pointer_of
+from .rules import (
+    EventDraft, async_problem, check_name, event_draft_problems, event_findings, model_field_findings,
+    service_findings, workflow_findings,
+)
 from .schemas import (
     EVENT_SPECS, AgentConfig, AgentSpec, AssistantConfig, AssistantSpec, ModelSpec, ServiceSpec, WorkflowConfig,
     WorkflowSpec,
 )
-from .pysource import DATATYPES, NOT_FIELD_TYPES, RESERVED_FIELD_NAMES
 from .templates import INIT_INNER, STANDARD_FIELDS, inner_py, model_py, service_py
 
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 EVENT_KIND_TYPES = {
     "model": "events.ModelType", "workflow": "events.WorkflowType", "normal": "events.NormalType",
     "assistant": "events.AIAssistantType", "agent": "events.AIAgentType",
@@ -33,27 +37,6 @@ EVENT_KIND_TYPES = {
 
 class OperationError(ValueError):
     """A requested operation cannot be done; the message says why, and nothing was written."""
-
-
-def check_name(root: Path, family: str, name: str) -> str | None:
-    """Why `name` cannot be a new element of `family`, or None when it can."""
-    if not name:
-        return "give a name"
-    if not _IDENT.match(name):
-        return f"'{name}' is not a valid name: use letters, digits and _, not starting with a digit"
-    if keyword.iskeyword(name):
-        return f"'{name}' is a Python keyword"
-    if (Path(root) / family / name).exists():
-        return f"{family}.{name} already exists"
-    return None
-
-
-def _identifier_problem(what: str, name: Any) -> str | None:
-    if not isinstance(name, str) or not _IDENT.match(name):
-        return f"{what} '{name}' is not a valid name: use letters, digits and _, not starting with a digit"
-    if keyword.iskeyword(name):
-        return f"{what} '{name}' is a Python keyword"
-    return None
 
 
 def _write_new(directory: Path, files: dict[str, str]) -> None:
@@ -72,6 +55,11 @@ def _validated(spec_cls, data: dict) -> None:
         spec_cls.model_validate(data)
     except ValidationError as exc:
         raise OperationError("; ".join(message for _, _, message, _ in describe_errors(exc, data))) from None
+
+
+def _refuse(findings) -> None:
+    if findings:
+        raise OperationError("; ".join(f.message for f in findings))
 
 
 def _prepare(root: Path, family: str, name: str) -> Path:
@@ -100,6 +88,7 @@ def create_event(root: Path, name: str, kind: str, *, title: str | None = None, 
         data["func"] = func
     data.update({"asyncType": bool(async_), "enable": 0, "backendBundleEntry": "."})
     _validated(EVENT_SPECS[event_type], data)
+    _refuse(event_findings(kind, data))
     files = {"e.json": dumps_new(data)}
     if inner:
         files["inner.py"] = inner_py(kind, data["title"])
@@ -113,20 +102,7 @@ def create_model(root: Path, name: str, *, title: str | None = None, fields: lis
     data = {"title": title or name, "type": "models.NormalType", "db": "databases.Default", "backendBundleEntry": "."}
     _validated(ModelSpec, data)
     own = [f for f in fields or [] if f.get("name") not in {s["name"] for s in STANDARD_FIELDS}]
-    seen = set()
-    for f in own:
-        reason = _identifier_problem("field name", f.get("name"))
-        if reason is None and f["name"] in RESERVED_FIELD_NAMES:
-            reason = f"field name '{f['name']}' is reserved"
-        if reason is None and f["name"] in seen:
-            reason = f"field '{f['name']}' is given twice"
-        if reason is None and f.get("datatype") not in DATATYPES:
-            reason = f"field '{f['name']}' has unknown datatype '{f.get('datatype')}'"
-        if reason is None and f["datatype"] in NOT_FIELD_TYPES:
-            reason = f"field '{f['name']}': {f['datatype']} cannot be a model field"
-        if reason:
-            raise OperationError(reason)
-        seen.add(f["name"])
+    _refuse(model_field_findings(own)[:1])
     all_fields = STANDARD_FIELDS[:1] + own + STANDARD_FIELDS[1:]
     _write_new(directory, {
         "e.json": dumps_new(data),
@@ -143,11 +119,7 @@ def create_service(root: Path, name: str, *, title: str | None = None, functions
     data = {"title": title or name, "type": "services.NormalType", "backendBundleEntry": ".",
             "functionList": functions, "eventDescs": event_descs or []}
     _validated(ServiceSpec, data)
-    for fn in functions:
-        reason = _identifier_problem("function name", fn["name"]) or next(
-            (r for r in (_identifier_problem("argument name", a["name"]) for a in fn.get("args", [])) if r), None)
-        if reason:
-            raise OperationError(reason)
+    _refuse(service_findings(functions, event_descs or [])[:1])
     _write_new(directory, {
         "e.json": dumps_new(data),
         "service.py": service_py(name, functions),
@@ -158,6 +130,7 @@ def create_service(root: Path, name: str, *, title: str | None = None, functions
 
 def create_workflow(root: Path, name: str, *, title: str | None = None, data_model: str, approvers: list[str] | None = None) -> str:
     directory = _prepare(root, "workflows", name)
+    _refuse(workflow_findings(data_model))
     data = {"title": title or name, "type": "workflows.NormalType", "dataModel": data_model,
             "frontBundleEntry": "./config.json", "backendBundleEntry": "."}
     config = {
@@ -237,7 +210,114 @@ def set_enable(element: EventElement, on: bool) -> bool:
 
 
 def set_async(element: EventElement, on: bool) -> bool:
+    """Switch asyncType; refused when the event's timing must run inside the write (`rules.async_problem`)."""
+    operate = element.ejson.doc.get("/operate") if element.ejson.doc else None
+    problem = async_problem(element.kind, operate) if on else None
+    if problem:
+        raise OperationError(problem)
     return set_json_value(element.ejson.path, "/asyncType", bool(on), absent_means=False)
+
+
+def create_event_from(project, draft: EventDraft) -> str:
+    """Create the event a wizard holds, with an agent event's tool switch; refused for the reasons
+    `rules.event_draft_problems` gives. Returns its fullName."""
+    problems = event_draft_problems(project, draft)
+    if problems:
+        raise OperationError("; ".join(problems))
+    full_name = create_event(project.root, draft.name, draft.kind, title=draft.title.strip() or None, inner=draft.inner,
+                             func=draft.func, async_=draft.is_async, **draft.keys)
+    if draft.tool is not None:
+        try:
+            edits = FileEdits()
+            _plan_tool_switch(project, draft, edits)
+            edits.commit()
+        except BaseException:
+            shutil.rmtree(Path(project.root) / "events" / draft.name, ignore_errors=True)
+            raise
+    return full_name
+
+
+def update_event(project, full_name: str, draft: EventDraft, *, inner_text: str | None = None) -> list[str]:
+    """Write what an event's page holds: the e.json members that differ from what the page loaded (title, the
+    trigger keys, funcType when it changes, func for a service function), inner.py when `inner_text` is given (and
+    an __init__.py re-exporting it when there is none), and an agent event's tool switch. All files or none.
+
+    enable and asyncType are switched at once by set_enable and set_async, not here. Returns the files written,
+    relative to the app."""
+    event = project.get(full_name)
+    if not isinstance(event, EventElement) or event.ejson.doc is None or not isinstance(event.ejson.doc.data, dict):
+        raise OperationError(f"{full_name} is not an event with a readable e.json")
+    old = event.ejson.doc.data
+    draft = replace(draft, name=None, is_async=old.get("asyncType") is True)
+    problems = event_draft_problems(project, draft)
+    if problems:
+        raise OperationError("; ".join(problems))
+    edits = FileEdits()
+    path = event.ejson.path
+    disk = _json(edits, event, path)
+    new = {"title": draft.title.strip(), **draft.keys}
+    func_type = "Inner" if draft.inner else "Global"
+    if str(old.get("funcType", "")).lower() != func_type.lower():
+        new["funcType"] = func_type
+    if not draft.inner:
+        new["func"] = draft.func
+    doc = set_changed_keys(disk, old, new)
+    spec_cls = EVENT_SPECS.get(event.event_type)
+    broken = sorted(_schema_errors(spec_cls, doc.data) - _schema_errors(spec_cls, disk.data)) if spec_cls else []
+    if broken:
+        raise OperationError("; ".join(broken))
+    edits.put(path, doc.text)
+    if inner_text is not None:
+        edits.put(event.inner_path, inner_text)
+        if not (event.directory / "__init__.py").is_file():
+            edits.put(event.directory / "__init__.py", INIT_INNER)
+    if draft.tool is not None:
+        _plan_tool_switch(project, draft, edits)
+    return [event.rel(p) for p in edits.commit()]
+
+
+def update_element(project, full_name: str, *, title: str | None = None, texts: dict[Path, str] | None = None) -> list[str]:
+    """Write what an element's page holds: the text of each of its files in `texts`, then `title` into e.json
+    with the smallest edit. All files or none. Returns the files written, relative to the app."""
+    element = project.get(full_name)
+    if element is None:
+        raise OperationError(f"{full_name} does not exist")
+    edits = FileEdits()
+    for path, text in (texts or {}).items():
+        if not Path(path).resolve().is_relative_to(element.directory.resolve()):
+            raise OperationError(f"{path} is not a file of {full_name}")
+        edits.put(path, text)
+    if title is not None:
+        edits.put(element.ejson.path, _json(edits, element, element.ejson.path).put("/title", title).text)
+    return [element.rel(p) for p in edits.commit()]
+
+
+def _json(edits: FileEdits, element: Element, path: Path) -> JsonDocument:
+    try:
+        return edits.json(path)
+    except JsonSyntaxError as exc:
+        raise OperationError(f"{element.rel(path)}:{exc}; fix the file first") from None
+    except RecursionError:
+        raise OperationError(f"{element.rel(path)} is nested too deeply") from None
+
+
+def _schema_errors(spec_cls, data) -> set[str]:
+    try:
+        spec_cls.model_validate(data)
+    except ValidationError as exc:
+        return {message for _, _, message, _ in describe_errors(exc, data)}
+    return set()
+
+
+def _plan_tool_switch(project, draft: EventDraft, edits: FileEdits) -> None:
+    """enableFunctionList[function][stage] = {"withData": …} on the watched tool of the agent's config.json."""
+    agent = project.get(draft.keys.get("sender") or "")
+    if not isinstance(agent, AgentElement) or agent.config is None:
+        raise OperationError(f"agent '{draft.keys.get('sender')}' has no config.json to switch the tool event on in")
+    switch = draft.tool
+    pointer = pointer_of(["tools", switch.tool, "enableFunctionList", switch.function, draft.keys.get("stage")])
+    doc = _json(edits, agent, agent.config.path).put(pointer, {"withData": switch.with_data})
+    edits.put(agent.config.path, doc.text)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 DATATYPES = (
     "Stext", "Ltext", "Numeric", "Money", "Percent", "RichText", "AutoInt", "Serial", "Radio", "MultiRadio",
@@ -237,3 +238,37 @@ def _read_classes(text: str, filename: str) -> ClassSource:
                     out.methods[inner.name.value] = _method_info(inner, inner_node.lineno, drop_self=True)
     return out
 
+
+
+def function_source(text: str, qualname: str) -> str | None:
+    """The text of function `qualname` ("fn", "Class.method", "Outer.Inner.method") as written: its decorators,
+    signature, body and the comments indented under it, with \\n line endings; None when there is no such function
+    or the text does not parse."""
+    try:
+        wrapper = MetadataWrapper(cst.parse_module(text))
+    except (cst.ParserSyntaxError, RecursionError):
+        return None
+    body = wrapper.module.body
+    node = None
+    for part in qualname.split("."):
+        node = next((s for s in body if isinstance(s, (cst.ClassDef, cst.FunctionDef)) and s.name.value == part), None)
+        if node is None:
+            return None
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
+    if not isinstance(node, cst.FunctionDef):
+        return None
+    positions = wrapper.resolve(PositionProvider)
+    start = positions[node.decorators[0]].start.line if node.decorators else positions[node].start.line
+    end = positions[node].end.line
+    lines = re.split(r"\r\n|\r|\n", text)
+    indent = positions[node].start.column
+    # comments indented under the function after its last statement belong to it, as libcst's block footers say
+    while end < len(lines) and _under(lines[end], indent):
+        end += 1
+    return "\n".join(lines[start - 1 : end]).rstrip() + "\n"
+
+
+def _under(line: str, indent: int) -> bool:
+    """A blank line, or a comment indented deeper than `indent`."""
+    stripped = line.lstrip()
+    return not stripped or (stripped.startswith("#") and len(line) - len(stripped) > indent)

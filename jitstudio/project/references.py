@@ -5,8 +5,8 @@ from .elements import (
     AgentElement, AssistantElement, Element, EventElement, ModelElement, ServiceElement, WorkflowElement,
 )
 from .problems import Problem, allowed_list
+from .rules import event_findings, filter_problems, service_findings
 from .schemas import EVENTFUL_NODE_TYPES
-from . import qfilter
 
 
 def check_references(project) -> None:
@@ -73,15 +73,8 @@ def _check_handler(project, event: EventElement, report) -> None:
 
 
 def _check_filter(report, pointer: str, text: str | None, fields: list[str] | None) -> None:
-    if not text:
-        return
-    try:
-        tree = qfilter.parse(text)
-    except qfilter.QSyntaxError as exc:
-        report(pointer, f"filter: {exc.message}", code="filter", offset=exc.offset)
-        return
-    for issue in qfilter.check(tree, fields):
-        report(pointer, f"filter: {issue.message}", code="filter", offset=issue.offset)
+    for message, offset in filter_problems(text, fields):
+        report(pointer, message, code="filter", offset=offset)
 
 
 def _model_event(project, event: EventElement, report) -> None:
@@ -95,8 +88,6 @@ def _model_event(project, event: EventElement, report) -> None:
         _check_filter(report, "/filter", spec.filter, names)
     elif model is not None:
         _check_filter(report, "/filter", spec.filter, None)
-    if spec.asyncType and spec.operate.endswith("Before"):
-        report("/asyncType", f"an async {spec.operate} handler runs after the write is committed, so it cannot fill fields or stop the write", "warning")
     _check_handler(project, event, report)
 
 
@@ -161,19 +152,18 @@ def _event(project, event: EventElement, report) -> None:
         "model": _model_event, "workflow": _workflow_event, "normal": _normal_event,
         "assistant": _assistant_event, "agent": _agent_event,
     }[event.kind](project, event, report)
+    for finding in event_findings(event.kind, event.ejson.doc.data):
+        report(finding.pointer, finding.message, finding.severity, code="rule")
 
 
 def _service(project, service: ServiceElement, report) -> None:
+    for finding in service_findings(service.spec.functionList, service.spec.eventDescs):
+        report(finding.pointer, finding.message, finding.severity, code="rule")
     if service.source.issues or service.source.class_name is None:
         return
     for index, fn in enumerate(service.spec.functionList):
         if fn.name not in service.methods:
             report(f"/functionList/{index}/name", f"function '{fn.name}' is in functionList but {service.source.class_name} has no method '{fn.name}'")
-    seen = set()
-    for index, desc in enumerate(service.spec.eventDescs):
-        if desc.name in seen:
-            report(f"/eventDescs/{index}/name", f"event '{desc.name}' is declared twice")
-        seen.add(desc.name)
 
 
 def _model(project, model: ModelElement, report) -> None:
