@@ -32,7 +32,7 @@ def grab(widget, path: Path, app: QApplication) -> None:
 
 def fill_wizards(wizard, key: str) -> None:
     """Typical input, so each screenshot shows the wizard as someone fills it in."""
-    from jitstudio.qt.wizards._fields import select_data
+    from jitstudio.qt.widgets.forms import select_data
 
     names = {"event:model": "OrderShipped", "event:workflow": "FinanceReached", "event:normal": "ReserveStock",
              "event:assistant": "AgentAnswered", "event:agent": "RefundToolCalled", "model": "Invoice",

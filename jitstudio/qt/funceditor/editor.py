@@ -356,13 +356,17 @@ class QtFunctionEditor(QWidget):
         except OSError as exc:
             self._show_banner(f"<b>Could not save {self.path.name}:</b> {exc}")
             return False
+        self.mark_saved(text)
+        return True
+
+    def mark_saved(self, text: str) -> None:
+        """Take `text` as what the file now holds, written by whoever saved it (a page saving several files)."""
         self._saved_text = text
         self.undo_stack.setClean()
         self.disk_banner.hide()
         self._watch()
         self._update_dirty()
         self.sig_saved.emit(self.path)
-        return True
 
     def reload_from_disk(self) -> None:
         """Take the file's text as the new saved state (the undo history starts over)."""

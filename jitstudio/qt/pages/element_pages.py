@@ -14,12 +14,12 @@ from PySide6.QtWidgets import (
 
 from ...project import (
     AgentElement, AssistantElement, Element, EventElement, ModelElement, Project, ServiceElement, WorkflowElement,
-    set_json_value,
+    update_element,
 )
 from ...project.schemas import WORKFLOW_NODE_TYPES
 from ..funceditor import QtFunctionEditor
 from ..icons import family_icon
-from ..wizards._fields import form_layout, row_label
+from ..widgets.forms import form_layout, row_label
 from ._service_function import ServiceFunctionTab
 from .base import QtPage
 from .event_page import QtEventPage
@@ -198,17 +198,18 @@ class QtElementPage(QtPage):
             self.sig_status.emit(f"{function.path.name} has unsaved edits in its own tab and in the {function.function} "
                                  "tab; keep one of them (undo the other) before saving.")
             return False
+        files = {editor: editor.editor.text() for editor in self.files if editor.editor.is_modified()}
+        if function is not None:
+            function.flush_typing()
+            files[function] = function.text()
+        title = self.title_edit.text() if self.title_edit.text() != self._title else None
         try:
-            for editor in self.files:
-                if editor.editor.is_modified():
-                    editor.save()
-            if function is not None and not function.save():
-                return False
-            if self.title_edit.text() != self._title:
-                set_json_value(self.element.ejson.path, "/title", self.title_edit.text())
+            update_element(self.project, self.key, title=title, texts={editor.path: text for editor, text in files.items()})
         except (OSError, ValueError) as exc:
             self.sig_status.emit(f"Could not save {self.key}: {exc}")
             return False
+        for editor, text in files.items():
+            editor.mark_saved(text)
         self.reload_from_disk(self.project.reload())
         return True
 

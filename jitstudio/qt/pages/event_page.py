@@ -11,35 +11,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...project import EventElement, ModelElement, Project, set_async, set_enable
+from ...project import (
+    EventDraft, EventElement, ModelElement, OperationError, Project, event_draft_problems, set_async, set_enable,
+    update_event,
+)
 from ...project.elements import EVENT_KIND_TITLES
-from ...project.files import TextFile, atomic_write_text
-from ...project.templates import INIT_INNER, inner_py
+from ...project.files import TextFile
+from ...project.pysource import function_source
+from ...project.rules import async_problem
+from ...project.templates import inner_py
 from ..funceditor import QtFunctionEditor
 from ..icons import icon
-from ..jsonedit import save_changed_keys
 from ..widgets.code_editor import CodeEditor, Marker
+from ..widgets.forms import FunctionChooser, form_layout, row_label
 from ..widgets.toggle import ToggleSwitch
 from ..wizards import TRIGGER_FORMS
-from ..wizards._fields import FunctionChooser, form_layout, row_label
 from ._compact import labels_above
 from .base import QtPage
 from .header import PageHeader
 from .payloads import sample_payload
 from .test_run import QtTestRunPanel
-
-
-def method_source(path: Path, line: int) -> str:
-    """The text of the method that starts at `line` (1-based) in a Python file."""
-    lines = TextFile.read(path).text.splitlines()
-    start = line - 1
-    while start > 0 and lines[start - 1].lstrip().startswith("@"):
-        start -= 1
-    indent = len(lines[line - 1]) - len(lines[line - 1].lstrip())
-    end = line
-    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
-        end += 1
-    return "\n".join(lines[start:end]).rstrip() + "\n"
 
 
 def _section(title: str) -> QLabel:
@@ -216,9 +207,13 @@ class QtEventPage(QtPage):
         service, _declared, method = self.project.service_function(func)
         self.code_title.setText(f"Execution function — {func.rpartition('.')[2] or 'none'}")
         self.open_service_button.setVisible(service is not None)
+        source = None
         if method is not None and service is not None:
+            text = TextFile.read(service.directory / "service.py").text
+            source = function_source(text, f"{service.source.class_name}.{method.name}")
+        if source is not None:
             self.code_note.setText(f"A function of {service.name}: edit it on the service's page.")
-            self.editor.set_text(method_source(service.directory / "service.py", method.line))
+            self.editor.set_text(source)
         else:
             self.code_note.setText("")
             self.editor.set_text(f"# {func or 'No service function'} does not exist; see Problems.\n")
@@ -274,13 +269,12 @@ class QtEventPage(QtPage):
         self.status.setText("\n".join(problems))
         self.status.style().polish(self.status)
 
+    def _draft(self) -> EventDraft:
+        return self.form.draft(title=self.title_edit.text(), inner=self.function.is_inner(), func=self.function.func(),
+                               is_async=self.async_switch.isChecked())
+
     def _problems(self) -> list[str]:
-        found = self.form.errors(self.async_switch.isChecked())
-        if self.function.error():
-            found.append(self.function.error())
-        if not self.title_edit.text().strip():
-            found.append("Title: give the event a title.")
-        return found
+        return event_draft_problems(self.project, self._draft()) + self.form.unfinished()
 
     def _update_dirty(self) -> None:
         inner = self._inner_editor()
@@ -295,32 +289,23 @@ class QtEventPage(QtPage):
         return ejson != self._disk[0] or (self.function_editor is None and inner != self._disk[1])
 
     def save(self) -> bool:
-        """Write e.json and inner.py together."""
+        """Write e.json and inner.py together (and the agent's tool switch), through the project."""
         problems = self._problems()
         if problems:
             self._form_edited()
             return False
-        path, data = self.event.ejson.path, self._data()
-        new = {"title": self.title_edit.text().strip(), **self.form.keys()}
-        func_type = "Inner" if self.function.is_inner() else "Global"
-        if str(data.get("funcType", "")).lower() != func_type.lower():
-            new["funcType"] = func_type
-        if not self.function.is_inner():
-            new["func"] = self.function.func()
+        inner = self._inner_editor()
+        inner_text = None
+        if inner is not None and (inner.is_dirty() or not inner.path.is_file()):
+            inner.flush_typing()
+            inner_text = inner.text()
         try:
-            save_changed_keys(path, data, new)
-            inner = self._inner_editor()
-            if inner is not None and (inner.is_dirty() or not inner.path.is_file()):
-                if not inner.save():
-                    self.status.setText(f"Could not save {inner.path.name}; see the message above the function.")
-                    return False
-                init = self.event.directory / "__init__.py"
-                if not init.is_file():
-                    atomic_write_text(init, INIT_INNER, TextFile(""))
-            self.form.after_create(self.project.root)
+            update_event(self.project, self.key, self._draft(), inner_text=inner_text)
         except (OSError, ValueError) as exc:
             self.status.setText(f"Could not save: {exc}")
             return False
+        if inner_text is not None:
+            inner.mark_saved(inner_text)
         self.reload_from_disk(self.project.reload())
         self.status.setText("Saved.")
         return True
@@ -342,12 +327,15 @@ class QtEventPage(QtPage):
         self.sig_status.emit(f"{self.key} {'enabled' if on else 'disabled'}")
 
     def _toggle_async(self, on: bool) -> None:
-        operate = self.form.keys().get("operate") or ""
-        if on and self.event.kind == "model" and str(operate).endswith("Before"):
-            self.async_switch.set_checked_quietly(False)
-            self.status.setText("A Before event cannot be asynchronous: it must run inside the write to fill fields or stop it.")
+        try:
+            problem = async_problem(self.event.kind, self.form.keys().get("operate")) if on else None
+            if problem:
+                raise OperationError(problem)
+            set_async(self.event, on)
+        except OperationError as exc:
+            self.async_switch.set_checked_quietly(not on)
+            self.status.setText(str(exc)[:1].upper() + str(exc)[1:] + ".")
             return
-        set_async(self.event, on)
         self._disk = (self._disk_texts()[0], self._disk[1])
         self.sig_status.emit(f"{self.key} now runs {'asynchronously' if on else 'synchronously'}")
 

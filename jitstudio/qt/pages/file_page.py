@@ -49,7 +49,11 @@ class FileEditor(QWidget):
     def save(self) -> None:
         style = TextFile.read(self.path) if self.path.is_file() else TextFile("")
         atomic_write_text(self.path, self.editor.text(), style)
-        self.disk_text = self.editor.text()
+        self.mark_saved(self.editor.text())
+
+    def mark_saved(self, text: str) -> None:
+        """Take `text` as what the file now holds (written by the page that owns this editor)."""
+        self.disk_text = text
         self.editor.document().setModified(False)
 
     def show_problems(self, project: Project) -> None:

@@ -1,1 +1,1 @@
-"""Reusable widgets: the code editor, the toggle switch, the JSON payload editor."""
+"""Reusable widgets: the code editor, the toggle switch, the JSON payload editor, the form rows."""

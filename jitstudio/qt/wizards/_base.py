@@ -1,15 +1,14 @@
 """The shape every "New … event" wizard shares: name and title, the kind's trigger form, the execution
-function and sync/async, inline validation with Finish disabled until the input is valid."""
+function and sync/async, inline validation with Finish disabled until the input is valid. What is valid is the
+project's to say (`jitstudio.project.rules`); the wizard shows it."""
 from __future__ import annotations
-
-from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ...project import OperationError, Project, check_name, create_event
+from ...project import EventDraft, OperationError, Project, create_event_from, event_draft_problems
 from ...project.pysource import MethodInfo
-from ._fields import AsyncChoice, FunctionChooser, form_layout, hint, row_label
+from ..widgets.forms import AsyncChoice, FunctionChooser, form_layout, hint, row_label
 
 
 class TriggerForm(QWidget):
@@ -46,14 +45,16 @@ class TriggerForm(QWidget):
     def keys(self) -> dict:
         return {}
 
-    def errors(self, is_async: bool) -> list[str]:
+    def draft(self, **common) -> EventDraft:
+        """The event as the form and `common` (title, function, async, name) hold it."""
+        return EventDraft(self.kind, self.keys(), **common)
+
+    def unfinished(self) -> list[str]:
+        """Input a widget cannot turn into a value yet (a filter row without its value)."""
         return []
 
     def fits(self, method: MethodInfo) -> bool:
         return method.has_var_args or len(method.params) == 1
-
-    def after_create(self, root: Path) -> None:
-        """Write what the event needs outside its own folder (the agent event's tool switch)."""
 
     def default_inner(self) -> bool:
         return True
@@ -115,15 +116,12 @@ class EventWizard(QDialog):
             signal.connect(self.validate)
         self.validate()
 
+    def draft(self) -> EventDraft:
+        return self.form.draft(name=self.name.text().strip(), title=self.title_edit.text(), inner=self.function.is_inner(),
+                               func=self.function.func(), is_async=self.execution.is_async())
+
     def problems(self) -> list[str]:
-        found = []
-        reason = check_name(self.project.root, "events", self.name.text().strip())
-        if reason:
-            found.append("Event name: " + reason)
-        found += self.form.errors(self.execution.is_async())
-        if self.function.error():
-            found.append(self.function.error())
-        return found
+        return event_draft_problems(self.project, self.draft()) + self.form.unfinished()
 
     def validate(self) -> bool:
         problems = self.problems()
@@ -136,13 +134,8 @@ class EventWizard(QDialog):
     def _finish(self) -> None:
         if not self.validate():
             return
-        root = self.project.root
         try:
-            self.created = create_event(
-                root, self.name.text().strip(), self.form.kind, title=self.title_edit.text().strip() or None,
-                inner=self.function.is_inner(), func=self.function.func(), async_=self.execution.is_async(),
-                **self.form.keys())
-            self.form.after_create(root)
+            self.created = create_event_from(self.project, self.draft())
         except (OperationError, OSError) as exc:
             self.message.setText(str(exc))
             return

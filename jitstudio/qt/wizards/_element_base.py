@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...project import OperationError, Project, check_name
-from ._fields import form_layout, hint, row_label
+from ..widgets.forms import form_layout, hint, row_label
 
 
 class ElementWizard(QDialog):

@@ -2,15 +2,12 @@
 event message carries the call's data (written to the agent's config.json)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
-from ...project import Project
+from ...project import AgentToolSwitch, EventDraft, Project
 from ...project.schemas import AGENT_STAGES
-from ..jsonedit import pointer, set_json_path
 from ._base import EventWizard, TriggerForm
-from ._fields import fill_combo, hint, select_data
+from ..widgets.forms import fill_combo, hint, select_data
 
 STAGE_LABELS = {"preEvent": "Tool pre-call", "postEvent": "Tool post-call"}
 
@@ -101,21 +98,12 @@ class AgentTriggerForm(TriggerForm):
     def default_inner(self) -> bool:
         return False
 
-    def errors(self, is_async: bool) -> list[str]:
-        if not self.project.agents:
-            return ["There is no AI agent to subscribe to: create one first (+ → AI agent)."]
-        if not self._tools():
-            return ["Tool: this agent has no tools; add one to its config.json first."]
-        if not self.function.currentData():
-            return ["Tool function: the tool declares no function in its functionList."]
-        return []
-
-    def after_create(self, root: Path) -> None:
-        """Switch the stage on for the chosen tool function: enableFunctionList[fn][stage] = {withData}."""
-        agent = self._agent()
-        index = int(self.tool.currentData())
-        ptr = pointer("tools", index, "enableFunctionList", self.function.currentData(), self.stage.currentData())
-        set_json_path(agent.config.path, ptr, {"withData": self.with_data.isChecked()})
+    def draft(self, **common) -> EventDraft:
+        """The event and the tool switch it needs: the stage switched on for the chosen tool function."""
+        tool = None
+        if self.tool.currentData() is not None:
+            tool = AgentToolSwitch(int(self.tool.currentData()), self.function.currentData(), self.with_data.isChecked())
+        return EventDraft(self.kind, self.keys(), tool=tool, **common)
 
 
 class AgentEventWizard(EventWizard):

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from ...project import Project
 from ...project.schemas import WORKFLOW_OPERATE_LABELS, WORKFLOW_OPERATES
 from ._base import EventWizard, TriggerForm
-from ._fields import CheckList, fill_combo, hint, select_data
+from ..widgets.forms import CheckList, fill_combo, hint, select_data
 
 START_HANDLES = (("submit", "Submit"), ("manualEnd", "Cancel (manual end)"))
 APPROVAL_HANDLES = (("agree", "Approve"), ("refuse", "Reject and end"), ("reject", "Send back"), ("transmit", "Transfer"))
@@ -120,19 +120,6 @@ class ApprovalTriggerForm(TriggerForm):
             keys["handleNode"] = self.handle_node.currentData()
             keys["handleType"] = self.handle_types.checked()
         return keys
-
-    def errors(self, is_async: bool) -> list[str]:
-        if not self.project.workflows:
-            return ["There is no approval workflow to subscribe to: create one first (+ → Approval workflow)."]
-        op = self.operate.currentData()
-        if op == "NodeChange" and not self.trigger_nodes.checked():
-            return ["Trigger nodes: pick at least one transition."]
-        if op == "NodeHandled":
-            if not self.handle_node.currentData():
-                return ["Handled node: the workflow has no node people act on."]
-            if not self.handle_types.checked():
-                return ["Handle types: pick at least one action."]
-        return []
 
 
 class ApprovalEventWizard(EventWizard):

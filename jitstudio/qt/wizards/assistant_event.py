@@ -8,7 +8,7 @@ from ...project import Project
 from ...project.pysource import MethodInfo
 from ...project.schemas import ASSISTANT_LIFECYCLE_OPERATES, EVENTFUL_NODE_TYPES
 from ._base import EventWizard, TriggerForm
-from ._fields import fill_combo, fits_count, hint, select_data
+from ..widgets.forms import fill_combo, fits_count, hint, select_data
 
 RUN_OPERATES = (("beforeRun", "Before assistant run (receives the user input)"), ("afterRun", "After assistant run (no arguments)"))
 NODE_OPERATES = (
@@ -145,13 +145,6 @@ class AssistantTriggerForm(TriggerForm):
 
     def keys(self) -> dict:
         return {"sender": self.assistant.currentData(), "operate": self.operate()}
-
-    def errors(self, is_async: bool) -> list[str]:
-        if not self.project.assistants:
-            return ["There is no AI assistant to subscribe to: create one first (+ → AI assistant)."]
-        if self.level.currentData() == "node" and not self.node.currentData():
-            return ["Node: this assistant has no node that fires events (AI agent, function, if-else, iteration or human action)."]
-        return []
 
 
 class AssistantEventWizard(EventWizard):

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from ...project import Project
 from ...project.pysource import MethodInfo
 from ._base import EventWizard, TriggerForm
-from ._fields import fill_combo, hint, select_data
+from ..widgets.forms import fill_combo, hint, select_data
 
 
 class CustomTriggerForm(TriggerForm):
@@ -54,11 +54,6 @@ class CustomTriggerForm(TriggerForm):
 
     def keys(self) -> dict:
         return {"sender": self.declared.currentData()}
-
-    def errors(self, is_async: bool) -> list[str]:
-        if not self._declared():
-            return ["No service declares an event to subscribe to: add one to a service's eventDescs first."]
-        return []
 
 
 class CustomEventWizard(EventWizard):

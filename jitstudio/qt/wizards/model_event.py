@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
 
-from ...project import Project
+from ...project import EventDraft, Project
 from ...project.schemas import MODEL_OPERATE_LABELS, MODEL_OPERATES
 from ._base import EventWizard, TriggerForm
-from ._fields import CheckList, fill_combo, hint, select_data
+from ..widgets.forms import CheckList, fill_combo, hint, select_data
 from .qbuilder import QtFilterBuilder
 
 
@@ -99,19 +99,12 @@ class ModelTriggerForm(TriggerForm):
             "filter": self.filter.text(),
         }
 
-    def errors(self, is_async: bool) -> list[str]:
-        found = []
-        if not self.project.models:
-            found.append("There is no model to subscribe to: create a model first (+ → Model).")
-            return found
-        if self.some_fields.isChecked() and not self.fields.checked():
-            found.append("Trigger fields: pick at least one field, or choose All fields.")
-        if self.filter.error():
-            found.append("Filter conditions: " + self.filter.error())
-        if is_async and self.operate.currentData().endswith("Before"):
-            found.append("A Before event cannot be asynchronous: it would run after the write is committed, "
-                         "so it could neither fill fields nor stop the write.")
-        return found
+    def draft(self, **common) -> EventDraft:
+        return EventDraft(self.kind, self.keys(), some_fields=self.some_fields.isChecked(), **common)
+
+    def unfinished(self) -> list[str]:
+        row = self.filter.unfinished()
+        return [f"Filter conditions: {row}"] if row else []
 
 
 class ModelEventWizard(EventWizard):

@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
 
 from ...project import create_agent
 from ._element_base import ElementWizard
-from ._fields import CheckList
+from ..widgets.forms import CheckList
 
 PROVIDERS = (("openai", "OpenAI-compatible (OpenAI, Ollama, vLLM…)"), ("replay", "Replay recorded responses (offline)"))
 

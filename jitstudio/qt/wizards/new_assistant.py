@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QComboBox
 
 from ...project import create_assistant
 from ._element_base import ElementWizard
-from ._fields import fill_combo
+from ..widgets.forms import fill_combo
 
 
 class NewAssistantWizard(ElementWizard):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...project import create_service
+from ...project.rules import service_findings
 from ._element_base import ElementWizard
 from ._table import RowsTable
 
@@ -26,30 +27,17 @@ class NewServiceWizard(ElementWizard):
         self.add_row("Functions", self.functions)
         self.add_row("Declared events", self.events)
 
-    def errors(self) -> list[str]:
-        names = set()
-        for row in self.functions.rows():
-            if not row["name"].isidentifier():
-                return [f"Functions: '{row['name']}' is not a valid function name."]
-            if row["name"] in names:
-                return [f"Functions: '{row['name']}' appears twice."]
-            names.add(row["name"])
-            bad = [p for p in _params(row["args"]) if not p.isidentifier()]
-            if bad:
-                return [f"Functions: parameter '{bad[0]}' of {row['name']} is not a valid name."]
-        events = set()
-        for row in self.events.rows():
-            if not row["name"].isidentifier():
-                return [f"Declared events: '{row['name']}' is not a valid event name."]
-            if row["name"] in events:
-                return [f"Declared events: '{row['name']}' is declared twice."]
-            events.add(row["name"])
-        return []
-
-    def create(self, name: str, title: str | None) -> str:
+    def _lists(self) -> tuple[list[dict], list[dict]]:
         functions = [{"name": r["name"], "title": r["title"] or r["name"],
                       "args": [{"name": p, "title": p, "dataType": "Stext"} for p in _params(r["args"])]}
                      for r in self.functions.rows()]
         events = [{"name": r["name"], "title": r["title"] or r["name"], **({"desc": r["desc"]} if r["desc"] else {})}
                   for r in self.events.rows()]
+        return functions, events
+
+    def errors(self) -> list[str]:
+        return [f.for_form() for f in service_findings(*self._lists())]
+
+    def create(self, name: str, title: str | None) -> str:
+        functions, events = self._lists()
         return create_service(self.project.root, name, title=title, functions=functions, event_descs=events)

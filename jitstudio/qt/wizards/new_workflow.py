@@ -4,8 +4,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from ...project import create_workflow
+from ...project.rules import workflow_findings
 from ._element_base import ElementWizard
-from ._fields import fill_combo
+from ..widgets.forms import fill_combo
 
 
 class NewWorkflowWizard(ElementWizard):
@@ -20,7 +21,7 @@ class NewWorkflowWizard(ElementWizard):
         self.add_row("Approvers", self.approvers)
 
     def errors(self) -> list[str]:
-        return [] if self.model.currentData() else ["Data model: create a model first; a workflow approves a model's rows."]
+        return [f.for_form() for f in workflow_findings(self.model.currentData())]
 
     def create(self, name: str, title: str | None) -> str:
         approvers = [a.strip() for a in self.approvers.text().split(",") if a.strip()]

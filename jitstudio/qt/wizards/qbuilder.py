@@ -146,7 +146,7 @@ def _representable(node) -> bool:
 
 
 class QtFilterBuilder(QWidget):
-    """`text()` is the filter ('' for none); `error()` says what is wrong with it, if anything."""
+    """`text()` is the filter ('' for none); `unfinished()` names a condition row that has no value yet."""
 
     sig_changed = Signal()
 
@@ -243,20 +243,9 @@ class QtFilterBuilder(QWidget):
         if emit:
             self.sig_changed.emit()
 
-    def error(self) -> str | None:
+    def unfinished(self) -> str | None:
+        """A condition row still waiting for its value (the filter text itself is the project's to judge)."""
         self._flush()
-        if self._text_error:
-            return self._text_error
-        text = self.text_edit.text().strip()
-        if not text:
-            return None
-        try:
-            tree = qfilter.parse(text)
-        except QSyntaxError as exc:
-            return f"filter: {exc}"
-        issues = qfilter.check(tree, self.fields or None)
-        if issues:
-            return f"filter: {issues[0].message}"
         if self.root_group.isEnabled():
             for row in self.root_group.findChildren(_ConditionRow):
                 if not row.value.text().strip() and _KINDS[row.op.currentData()] != "none":

@@ -1,5 +1,5 @@
-"""Widgets shared by the wizards and the pages: labelled form rows, check lists, the function chooser and
-the sync/async choice."""
+"""Form widgets the wizards and the pages share: labelled rows, check lists, the function chooser and the
+sync/async choice. What the input must satisfy is the project's to say (`jitstudio.project.rules`)."""
 from __future__ import annotations
 
 from typing import Callable
@@ -175,11 +175,6 @@ class FunctionChooser(QWidget):
         if not select_data(self.combo, func):
             self.combo.addItem(f"{func} (does not fit)", func)
             self.combo.setCurrentIndex(self.combo.count() - 1)
-
-    def error(self) -> str | None:
-        if not self.is_inner() and not self.func():
-            return "choose the service function that handles the event"
-        return None
 
 
 class AsyncChoice(QWidget):
