@@ -1,36 +1,36 @@
 """RecordsBackend: every read and write of the record store runs on a private thread pool, never the GUI thread.
 
-A task is a function of the store; its result (or the traceback it raised) comes back on the GUI thread
-through a queued signal. A task whose ticket was dropped (the filters changed, the page closed) is still run
-to the end but its result is thrown away; long counts and exports also watch a `threading.Event` and stop early.
+A task is a function of the store run by a superqt worker; its result (or the traceback it raised) comes back
+on the GUI thread. A task whose ticket was dropped (the filters changed, the page closed) is still run to the
+end but its result is thrown away; long counts and exports also watch a `threading.Event` and stop early.
 """
 from __future__ import annotations
 
 import os
 import threading
-import traceback
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
+from superqt.utils import WorkerBase
+from superqt.utils._qthreading import WorkerBaseSignals  # the base of WorkerBase's SignalsClass, not re-exported
 
 from ...runtime.records import RecordStore
+from ..workers import SharedStateSafeRun, error_text
 
 POOL_THREADS = 4
 
 
-class _Relay(QObject):
-    sig_done = Signal(object)
-    sig_failed = Signal(str)
-    sig_progress = Signal(int, int)
+class _TaskSignals(WorkerBaseSignals):
+    progress = Signal(int, int)
 
 
 class Ticket:
     """A submitted task: `drop()` discards its result; `cancel` is set for tasks that can stop early."""
 
-    def __init__(self, relay: _Relay):
-        self.relay = relay
+    def __init__(self):
         self.cancel = threading.Event()
+        self.worker: StoreTask | None = None
         self.dropped = False
         self.finished = False
 
@@ -44,26 +44,27 @@ class Ticket:
 
     def progress(self, done: int, total: int) -> None:
         """Report progress from the worker thread."""
-        if not self.dropped:
-            self.relay.sig_progress.emit(done, total)
+        if not self.dropped and self.worker is not None:
+            self.worker.progress.emit(done, total)
 
 
-class _Job(QRunnable):
+class StoreTask(SharedStateSafeRun, WorkerBase):
+    """`fn(store)`, or `fn(store, ticket)`, on the backend's pool; a dropped ticket returns nothing."""
+
     def __init__(self, backend: "RecordsBackend", fn: Callable, ticket: Ticket, with_ticket: bool):
-        super().__init__()
+        super().__init__(SignalsClass=_TaskSignals)
         self.backend, self.fn, self.ticket, self.with_ticket = backend, fn, ticket, with_ticket
+        ticket.worker = self
 
-    def run(self) -> None:
+    @property
+    def abort_requested(self) -> bool:
+        return self._abort_requested or self.ticket.dropped
+
+    def work(self) -> Any:
         if self.ticket.dropped:
-            self.ticket.relay.sig_failed.emit("")
-            return
-        try:
-            store = self.backend.store()
-            result = self.fn(store, self.ticket) if self.with_ticket else self.fn(store)
-        except Exception:  # reported on the GUI thread, never lost in the pool
-            self.ticket.relay.sig_failed.emit(traceback.format_exc())
-            return
-        self.ticket.relay.sig_done.emit(result)
+            return None
+        store = self.backend.store()
+        return self.fn(store, self.ticket) if self.with_ticket else self.fn(store)
 
 
 def store_source(source: str | os.PathLike) -> tuple[str | None, Path | None]:
@@ -106,11 +107,11 @@ class RecordsBackend(QObject):
                with_ticket: bool = False) -> Ticket:
         """Run `fn(store)` (or `fn(store, ticket)` with `with_ticket`) on the pool; the callbacks run on the GUI
         thread unless the ticket was dropped first."""
-        relay = _Relay()
-        ticket = Ticket(relay)
+        ticket = Ticket()
         if self._closed:
             ticket.drop()
             return ticket
+        task = StoreTask(self, fn, ticket, with_ticket)
         self._tickets.add(ticket)
 
         def done(result: Any) -> None:
@@ -118,16 +119,17 @@ class RecordsBackend(QObject):
             if not ticket.dropped and on_done is not None:
                 on_done(result)
 
-        def failed(text: str) -> None:
+        def failed(error: BaseException) -> None:
             self._finish(ticket)
-            if not ticket.dropped and text and on_failed is not None:
-                on_failed(text)
+            if not ticket.dropped and on_failed is not None:
+                on_failed(error_text(error))
 
-        relay.sig_done.connect(done)
-        relay.sig_failed.connect(failed)
+        task.returned.connect(done)
+        task.errored.connect(failed)
+        task.finished.connect(lambda: self._finish(ticket))
         if on_progress is not None:
-            relay.sig_progress.connect(lambda d, t: None if ticket.dropped else on_progress(d, t))
-        self.pool.start(_Job(self, fn, ticket, with_ticket))
+            task.progress.connect(lambda d, t: None if ticket.dropped else on_progress(d, t))
+        self.pool.start(task)
         return ticket
 
     def _finish(self, ticket: Ticket) -> None:
