@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
 from jitstudio.cli import main
 
-SHOP = Path(__file__).resolve().parents[2] / "resources" / "examples" / "shop"
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -25,9 +22,9 @@ def run_json(capsys, *argv):
 
 
 @pytest.fixture
-def shop(tmp_path, capsys):
-    app = tmp_path / "shop"
-    shutil.copytree(SHOP, app, ignore=shutil.ignore_patterns(".jitstudio", "__pycache__"))
+def shop(shop, capsys):
+    """The shop copy with a customer, a product and two paid orders, written through the command line."""
+    app = shop
     run_json(capsys, "data", app, "create", "Customer", json.dumps({"name": "Ann", "email": "ann@example.com", "level": "regular", "creditLimit": 0}))
     run_json(capsys, "data", app, "create", "Product", json.dumps({"name": "Lamp", "sku": "L-1", "price": 300, "stock": 10, "active": 1}))
     for _ in range(2):

@@ -1,7 +1,6 @@
 """`jitstudio new | check | schema` through the real command, as a user runs it."""
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,9 +36,9 @@ def replace_once(path: Path, old: str, new: str) -> None:
 
 
 @pytest.fixture
-def broken_shop(tmp_path) -> Path:
+def broken_shop(shop) -> Path:
     """A copy of the example with a misspelt operate, a missing sender model and a broken JSON file."""
-    root = shutil.copytree(SHOP, tmp_path / "shop", ignore=shutil.ignore_patterns(".jitstudio", "__pycache__"))
+    root = shop
     replace_once(root / "events/OrderStatusAudit/e.json", '"FieldUpdateAfter"', '"UpdateAftr"')
     replace_once(root / "events/CustomerAudit/e.json", '"models.Customer"', '"models.Client"')
     replace_once(root / "events/StockGuard/e.json", '"fields": ["stock"],', '"fields": ["stock"]')
@@ -87,8 +86,8 @@ def test_check_json_on_a_clean_app_is_an_empty_list():
     assert (result.returncode, json.loads(result.stdout)) == (0, [])
 
 
-def test_warnings_are_shown_but_do_not_fail_the_check(tmp_path, capsys):
-    root = shutil.copytree(SHOP, tmp_path / "shop", ignore=shutil.ignore_patterns(".jitstudio", "__pycache__"))
+def test_warnings_are_shown_but_do_not_fail_the_check(shop, capsys):
+    root = shop
     replace_once(root / "events/StockGuard/e.json", '"asyncType": false', '"asyncType": true')
 
     code, out, err = run_in_process(capsys, "check", root)

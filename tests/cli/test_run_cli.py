@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,16 +17,13 @@ import pytest
 from jitstudio.runtime import Runtime
 from jitstudio.runtime.records import RecordStore
 
-SHOP = Path(__file__).resolve().parents[2] / "resources" / "examples" / "shop"
 WAIT = 20
 
 
 @pytest.fixture
-def shop(tmp_path) -> Path:
-    """A copy of the shop with one more async event that takes a moment, so a stop finds it unfinished."""
-    target = tmp_path / "shop"
-    shutil.copytree(SHOP, target, ignore=shutil.ignore_patterns(".jitstudio", "__pycache__"))
-    slow = target / "events" / "SlowPaidNotice"
+def shop(shop) -> Path:
+    """The shop copy with one more async event that takes a moment, so a stop finds it unfinished."""
+    slow = shop / "events" / "SlowPaidNotice"
     slow.mkdir()
     (slow / "e.json").write_text(json.dumps({
         "title": "Slow payment notice", "type": "events.ModelType", "sender": "models.Order", "operate": "UpdateAfter",
@@ -36,7 +32,7 @@ def shop(tmp_path) -> Path:
     (slow / "inner.py").write_text("import time\n\n\ndef customFunc(eventOutData):\n    time.sleep(1.0)\n"
                                    "    return eventOutData.postData.value.get('orderNo')\n", encoding="utf-8")
     (slow / "__init__.py").write_text("from .inner import customFunc\n", encoding="utf-8")
-    return target
+    return shop
 
 
 def _env() -> dict[str, str]:

@@ -3,20 +3,12 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SHOP = REPO / "resources" / "examples" / "shop"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
 def _copy(source: Path, target: Path) -> Path:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(".jitstudio", "__pycache__"))
     return target
-
-
-@pytest.fixture
-def shop(tmp_path) -> Path:
-    """A private copy of the bundled example app."""
-    return _copy(SHOP, tmp_path / "shop")
 
 
 @pytest.fixture

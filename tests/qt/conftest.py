@@ -1,9 +1,4 @@
-import shutil
-from pathlib import Path
-
 import pytest
-
-from jitstudio.cli._project import examples_dir
 
 
 @pytest.fixture(autouse=True)
@@ -16,13 +11,6 @@ def isolated_settings(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("settings")
     monkeypatch.setattr(settings_module, "QSettings", lambda *a: QSettings(str(folder / "jitstudio.ini"), QSettings.Format.IniFormat))
     yield
-
-
-@pytest.fixture
-def shop(tmp_path) -> Path:
-    target = tmp_path / "shop"
-    shutil.copytree(examples_dir() / "shop", target, ignore=shutil.ignore_patterns(".jitstudio", "__pycache__"))
-    return target
 
 
 @pytest.fixture

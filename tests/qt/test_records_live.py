@@ -2,14 +2,12 @@
 the selection or the scroll position; delete and prune ask first; a failure is re-run in the runtime process
 and the new record is linked to the old one."""
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from jitstudio.cli._project import examples_dir
 from jitstudio.qt.records import QtRecordsPage
 from jitstudio.qt.records.sample import synthetic_records
 from jitstudio.runtime.records.schema import now_us
@@ -154,20 +152,13 @@ def test_prune_keeps_the_newest(qtbot, open_page, small_app, store):
     assert [page.model.record_id(r) for r in range(page.model.rowCount())] == newest
 
 
-@pytest.fixture
-def shop_app(tmp_path) -> Path:
-    target = tmp_path / "shop"
-    shutil.copytree(examples_dir() / "shop", target, ignore=shutil.ignore_patterns(".jitstudio", "__pycache__"))
-    return target
-
-
 @pytest.mark.skipif(not _cli_has_rerun_of(), reason="needs `jitstudio event test --rerun-of` from the runtime")
-def test_rerun_a_failure_in_the_runtime(qtbot, open_page, shop_app):
+def test_rerun_a_failure_in_the_runtime(qtbot, open_page, shop):
     payload = {"prevData": {"stock": 3, "name": "Mug", "sku": "M1"}, "postData": {"stock": -2, "name": "Mug", "sku": "M1"}}
-    run = subprocess.run([sys.executable, "-m", "jitstudio", "event", "test", str(shop_app), "events.StockGuard",
+    run = subprocess.run([sys.executable, "-m", "jitstudio", "event", "test", str(shop), "events.StockGuard",
                           "--payload", json.dumps(payload)], capture_output=True, text=True, timeout=120)
     failed_id = json.loads(run.stdout)["recordId"]
-    page = open_page(shop_app, "events.StockGuard", live_interval_ms=200)
+    page = open_page(shop, "events.StockGuard", live_interval_ms=200)
     wait_loaded(qtbot, page, 1)
     with qtbot.waitSignal(page.sig_detail_shown, timeout=WAIT_MS):
         page.select_row(0)
@@ -179,7 +170,7 @@ def test_rerun_a_failure_in_the_runtime(qtbot, open_page, shop_app):
     qtbot.waitUntil(lambda: page.model.rowCount() == 2 and page.detail.record_id() == new_id, timeout=WAIT_MS)
     assert page.current_id() == new_id
     record = page.detail.detail.record
-    with RecordStore(app_dir=shop_app) as oracle:
+    with RecordStore(app_dir=shop) as oracle:
         assert record.input == oracle.get(failed_id).input
     assert record.rerun_of == failed_id and record.status == "fail"
     assert f'record:{failed_id}"' in page.detail.links.text()

@@ -1,16 +1,14 @@
-"""Shared pieces of the runtime engine's tests: small apps written on disk, the shop copy, database URLs."""
+"""Shared pieces of the runtime engine's tests: small apps written on disk, database URLs (the shop copy is in tests/conftest.py)."""
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
-SHOP = Path(__file__).resolve().parents[2] / "resources" / "examples" / "shop"
 PG_ENV = "JITSTUDIO_TEST_PG_URL"
 _pg_state: dict[str, str | None] = {}
 
@@ -58,13 +56,6 @@ def db_url(request):
     if reason:
         pytest.skip(reason)
     return pg_schema_url()
-
-
-@pytest.fixture
-def shop(tmp_path) -> Path:
-    target = tmp_path / "shop"
-    shutil.copytree(SHOP, target, ignore=shutil.ignore_patterns(".jitstudio", "__pycache__"))
-    return target
 
 
 def write(path: Path, text_or_data) -> None:

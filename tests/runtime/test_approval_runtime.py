@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
 from jitstudio.runtime import Runtime
 from jitstudio.runtime.engines.approvals import ApprovalAborted, acting_as
 
-SHOP = Path(__file__).resolve().parents[2] / "resources" / "examples" / "shop"
 BLOCKER = '''def customFunc(eventOutData):
     if eventOutData.status.value == "Pass" and float(eventOutData.row.amount.value) > 500:
         raise ValueError("refunds over 500 need the owner's signature first")
@@ -18,9 +15,8 @@ BLOCKER = '''def customFunc(eventOutData):
 
 
 @pytest.fixture
-def runtime(tmp_path):
-    app = tmp_path / "shop"
-    shutil.copytree(SHOP, app, ignore=shutil.ignore_patterns(".jitstudio", "__pycache__"))
+def runtime(shop):
+    app = shop
     blocker = app / "events" / "ZBlockBigRefunds"
     blocker.mkdir()
     (blocker / "e.json").write_text(json.dumps({"title": "Block big refunds", "type": "events.WorkflowType", "model": "models.Order",

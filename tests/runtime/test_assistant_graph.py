@@ -45,7 +45,8 @@ AGENT = ({"prompt": "Orders: {orders}"}, {"llmConfig": {"provider": "replay", "r
 
 
 @pytest.fixture
-def shop(tmp_path):
+def assistant_app(tmp_path):
+    """A small app whose assistant graph has every node type, and the handlers each node event reached."""
     events = {f"E{i}": {"type": "events.AIAssistantType", "sender": SENDER, "operate": op, "func": f"services.H.h{i}"}
               for i, op in enumerate(OPERATES)}
     make_app(tmp_path, assistants={"Shop": ({"inputArgs": [{"name": "userInput"}, {"name": "orderIds", "value": []}]},
@@ -63,8 +64,8 @@ def handle(host, operate, fn):
     host.handlers[f"events.E{OPERATES.index(operate)}"] = fn
 
 
-def test_a_turn_through_every_node_type(shop):
-    host, seen = shop
+def test_a_turn_through_every_node_type(assistant_app):
+    host, seen = assistant_app
     turn = AssistantRunner(host, SENDER).run("Status of my orders?", {"orderId": 7, "orderIds": [7, 8]})
     assert turn.reply == "Orders 7 and 8 are paid."
     assert turn.return_value == {"reply": "Orders 7 and 8 are paid.", "sessionId": turn.session_id, "qualified": True}
@@ -97,8 +98,8 @@ def test_a_turn_through_every_node_type(shop):
     assert [r["element"] for r in host.records] == [SENDER, "aiagents.Desk"]
 
 
-def test_else_branch_and_session_continues(shop):
-    host, seen = shop
+def test_else_branch_and_session_continues(assistant_app):
+    host, seen = assistant_app
     runner = AssistantRunner(host, SENDER)
     first = runner.run("hello", {"orderId": 0})
     assert first.reply == "hello" and [s.type for s in first.history] == ["TRIGGER_NODE", "IF_ELSE_NODE", "END_NODE"]
@@ -110,8 +111,8 @@ def test_else_branch_and_session_continues(shop):
     assert state is not None and [m["content"] for m in state.messages] == ["hello", "again"]
 
 
-def test_trigger_event_disqualifies_and_changes_state(shop):
-    host, seen = shop
+def test_trigger_event_disqualifies_and_changes_state(assistant_app):
+    host, seen = assistant_app
 
     def qualify(data):
         data.state.memory["asked"] = data.state.memory.get("asked", 0) + 1
@@ -128,8 +129,8 @@ def test_trigger_event_disqualifies_and_changes_state(shop):
     assert again.qualified and runner.sessions.load(SENDER, turn.session_id).memory == {"asked": 2}
 
 
-def test_error_caught_when_the_handler_says_so(shop):
-    host, seen = shop
+def test_error_caught_when_the_handler_says_so(assistant_app):
+    host, seen = assistant_app
 
     def broken(orderId):
         raise ConnectionError("order database is down")
@@ -145,8 +146,8 @@ def test_error_caught_when_the_handler_says_so(shop):
     assert "lookup.afterNodeRun" in [op for op, _ in seen]
 
 
-def test_error_stops_the_turn_by_default(shop):
-    host, seen = shop
+def test_error_stops_the_turn_by_default(assistant_app):
+    host, seen = assistant_app
     host.functions["services.OrderSvc.getOrder"] = lambda orderId: 1 / 0
     handle(host, "error", lambda data: {"throwError": True})
     runner = AssistantRunner(host, SENDER)
@@ -158,8 +159,8 @@ def test_error_stops_the_turn_by_default(shop):
     assert [s.type for s in runner.sessions.load(SENDER, session["id"]).history] == ["TRIGGER_NODE", "IF_ELSE_NODE"]
 
 
-def test_turn_end_sets_the_return_value_and_watchers_never_break(shop):
-    host, seen = shop
+def test_turn_end_sets_the_return_value_and_watchers_never_break(assistant_app):
+    host, seen = assistant_app
 
     def fail(*args):
         raise RuntimeError("watcher crashed")
@@ -176,8 +177,8 @@ def test_turn_end_sets_the_return_value_and_watchers_never_break(shop):
     assert runner.run("again", {"orderId": 0}, turn.session_id).return_value == "plain value"
 
 
-def test_track_analytics_event_from_a_handler(shop):
-    host, seen = shop
+def test_track_analytics_event_from_a_handler(assistant_app):
+    host, seen = assistant_app
 
     def on_message(data):
         trackAnalyticsEvent("answered", {"length": len(data.message.value)}, data.state.sessionId)

@@ -5,7 +5,6 @@ import json
 import subprocess
 import sys
 
-from _runtime_support import shop  # noqa: F401 - fixture
 from jitstudio.runtime import Runtime
 
 

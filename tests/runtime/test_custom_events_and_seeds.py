@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from _runtime_support import db_url, make_app, records_of, shop  # noqa: F401 - fixtures
+from _runtime_support import db_url, make_app, records_of  # noqa: F401 - db_url is a fixture
 from jitstudio.runtime import ElementNotFound, JitDict, Runtime, datatypes
 
 PUBLISHER = """

@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from _runtime_support import db_url, make_app, records_of, shop  # noqa: F401 - fixtures
+from _runtime_support import db_url, make_app, records_of  # noqa: F401 - db_url is a fixture
 from jitstudio.runtime import Runtime
 
 FAILING = """

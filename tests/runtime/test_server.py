@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from _runtime_support import make_app, shop, write  # noqa: F401 - shop is a fixture
+from _runtime_support import make_app, write
 from jitstudio.runtime import Runtime
 from jitstudio.runtime.data.db import describe
 from jitstudio.runtime.records import RecordStore
