@@ -1,8 +1,10 @@
 """Exceptions raised by the form model."""
 from __future__ import annotations
 
+from ..errors import UserError
 
-class CodeSyncError(Exception):
+
+class CodeSyncError(UserError):
     """Base class of every error codesync raises."""
 
 

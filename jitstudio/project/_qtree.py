@@ -4,6 +4,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal, NamedTuple, TypeAlias, Union
 
+from ..errors import UserError
+
 Value: TypeAlias = Union[None, bool, int, float, str, tuple["Value", ...]]
 Span: TypeAlias = tuple[int, int]
 ValueKind: TypeAlias = Literal["scalar", "list", "pair", "flag", "none"]
@@ -160,7 +162,7 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-class QSyntaxError(Exception):
+class QSyntaxError(UserError):
     """A filter text that cannot be parsed. `offset` is 0-based; `line` and `col` are 1-based."""
 
     def __init__(self, message: str, offset: int, text: str = ""):

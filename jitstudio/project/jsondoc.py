@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import UserError
+
 _WS = re.compile(r"[ \t\r\n]*")
 _STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"')
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
@@ -17,7 +19,7 @@ _LITERALS = ("true", "false", "null")
 _NOT_JSON = ("NaN", "Infinity", "-Infinity")
 
 
-class JsonSyntaxError(ValueError):
+class JsonSyntaxError(UserError, ValueError):
     def __init__(self, message: str, line: int, col: int, offset: int):
         super().__init__(f"{line}:{col}: {message}")
         self.message, self.line, self.col, self.offset = message, line, col, offset

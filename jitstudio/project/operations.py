@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..errors import UserError
 from .elements import AgentElement, Element, EventElement
 from ._edits import FileEdits, set_changed_keys
 from ._validation import describe_errors
@@ -35,7 +36,7 @@ EVENT_KIND_TYPES = {
 }
 
 
-class OperationError(ValueError):
+class OperationError(UserError, ValueError):
     """A requested operation cannot be done; the message says why, and nothing was written."""
 
 
