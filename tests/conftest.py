@@ -7,6 +7,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "resources" / "examples"
+_SLOW_DESELECTED = pytest.StashKey[list]()
 
 
 @pytest.fixture
@@ -17,3 +18,17 @@ def shop(tmp_path) -> Path:
     this one: `def shop(shop): ...; return shop`."""
     return shutil.copytree(EXAMPLES / "shop", tmp_path / "shop", ignore=shutil.ignore_patterns(".jitstudio", "__pycache__"))
 
+
+def pytest_deselected(items):
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        slow[0].config.stash.setdefault(_SLOW_DESELECTED, []).extend(slow)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say which slow tests the default `-m 'not slow'` (pyproject.toml) left out, and how to run them."""
+    slow = config.stash.get(_SLOW_DESELECTED, [])
+    if slow and config.getoption("markexpr") == "not slow":
+        names = ", ".join(item.nodeid for item in slow[:3]) + (", …" if len(slow) > 3 else "")
+        terminalreporter.write_line(f"{len(slow)} slow test{'s' * (len(slow) != 1)} deselected ({names}); "
+                                    "run them too with: python3 -m pytest -m 'slow or not slow'")
