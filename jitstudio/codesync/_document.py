@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import libcst as cst
 
@@ -308,6 +308,7 @@ def _carry_ids(old_root: Slot, old_text: str, new_root: Slot, new_text: str) -> 
     old, new = _flatten(old_root, old_text), _flatten(new_root, new_text)
     matcher = difflib.SequenceMatcher(None, [k for _, k in old], [k for _, k in new], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        pairs: Iterable[tuple[int, int]]
         if tag == "equal":
             pairs = zip(range(i1, i2), range(j1, j2))
         elif tag == "replace":

@@ -133,7 +133,7 @@ def _arg_keys(call: cst.Call) -> list[str]:
 
 def _new_arg(key: str, value: cst.BaseExpression) -> cst.Arg:
     if key in ("*", "**"):
-        return cst.Arg(value=value, star=key)
+        return cst.Arg(value=value, star="*" if key == "*" else "**")
     if _POSITION.match(key):
         return cst.Arg(value=value)
     return cst.Arg(value=value, keyword=cst.Name(key), equal=cst.AssignEqual(

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from typing import Callable, Iterator
+from typing import Callable, Iterator, cast
 
 import libcst as cst
 
@@ -21,7 +21,7 @@ def cpython_parse(text: str) -> tuple[ast.Module | None, CodeError | None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True), None
+            return cast(ast.Module, compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)), None
         except SyntaxError as exc:
             return None, CodeError(exc.msg, exc.lineno, exc.offset, exc.end_lineno, exc.end_offset, exc.text)
         except ValueError as exc:
@@ -49,7 +49,7 @@ class Parsed:
 
 def parse(text: str) -> tuple[Parsed | None, CodeError | None]:
     tree, error = cpython_parse(text)
-    if error is not None:
+    if tree is None:
         return None, error
     padded = terminated(text)
     try:
