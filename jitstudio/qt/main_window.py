@@ -1,40 +1,42 @@
-"""MainWindow: the element tree on the left, pages in the centre, Problems / Messages / Run output below."""
+"""MainWindow: the frame the IDE's features join: the element tree on the left, pages in the centre (or the
+welcome page), docks below, the main menus, the open app and the saved layout."""
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Iterable
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QStackedWidget, QWidget,
+    QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar, QStackedWidget, QWidget,
 )
 
 from .. import __version__
-from ..cli._process import runtime_args
 from ..project import Project
-from .docks import QtMessagesPane, QtProblemsPane, QtRunOutputPane
+from .features import DEFAULT_FEATURES, Feature, WindowApi
 from .icons import icon
-from .menus import build_menus
-from .pages import QtEventPage, QtFilePage, QtPage, page_for
-from .failures import QtFailureIndicator
-from .records import open_records as open_records_page
-from .runner import APP_RUN_KILL_AFTER_MS, RuntimeRunner, has_cli_command
+from .menus import QtMainMenus
+from .pages import QtFilePage, QtPage, page_for
 from .session import ProjectSession
 from .settings import Settings
 from .tabs import QtPageTabs
-from .tree import QtElementTree
+from .tree import QtElementTree, build_add_menu
 from .welcome import QtWelcomePage
 from .wizards import WIZARDS
 
 EXAMPLE = "shop"
+DOCK_FEATURES = QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable \
+    | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None):
+    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None,
+                 features: Iterable[type[Feature]] = DEFAULT_FEATURES):
         super().__init__(parent)
         self.settings = settings or Settings()
         self.session: ProjectSession | None = None
-        self.app_runner = RuntimeRunner(self, kill_after_ms=APP_RUN_KILL_AFTER_MS)
         self.setWindowTitle("jitstudio")
         self.setWindowIcon(icon("app"))
         self.resize(1400, 880)
@@ -48,38 +50,25 @@ class MainWindow(QMainWindow):
         for widget in (self.welcome, self.tabs, self.empty):
             self.centre.addWidget(widget)
         self.setCentralWidget(self.centre)
-
-        self.tree = QtElementTree()
-        self.problems = QtProblemsPane()
-        self.messages = QtMessagesPane()
-        self.run_output = QtRunOutputPane()
-        self.tree_dock = self._dock("Elements", "elementsDock", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.problems_dock = self._dock("Problems", "problemsDock", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.messages_dock = self._dock("Messages", "messagesDock", self.messages, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.output_dock = self._dock("Run output", "runOutputDock", self.run_output, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.tabifyDockWidget(self.problems_dock, self.messages_dock)
-        self.tabifyDockWidget(self.messages_dock, self.output_dock)
-        self.problems_dock.raise_()
-        self.resizeDocks([self.tree_dock], [290], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.problems_dock], [150], Qt.Orientation.Vertical)
-
         self.progress = QProgressBar(maximumWidth=140, textVisible=False)
         self.progress.setRange(0, 0)
         self.progress.hide()
-        self.problem_count = QLabel()
         self.statusBar().addPermanentWidget(self.progress)
-        self.statusBar().addPermanentWidget(self.problem_count)
 
-        self.failures = QtFailureIndicator(self.tree, self.statusBar(), self)
-        self.failures.sig_open_failures.connect(lambda: self.open_records(None, status="fail"))
-        self.actions_by_name = build_menus(self)
-        for dock in (self.tree_dock, self.problems_dock, self.messages_dock, self.output_dock):
-            self.view_menu.addAction(dock.toggleViewAction())
+        self.menus = QtMainMenus(self.menuBar())
+        self.actions_by_name: dict[str, QAction] = {}
+        self.docks: list[QDockWidget] = []
+        self.api = WindowApi(self)
+        self.tree = QtElementTree()
+        self.tree_dock = self.add_dock("Elements", "elementsDock", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.recent_menu = self._add_frame_actions()
+        for feature in features:
+            self.api.add_feature(feature)
+        self.resizeDocks([self.tree_dock], [290], Qt.Orientation.Horizontal)
+        self.resizeDocks([d for d in self.docks if self.dockWidgetArea(d) == BOTTOM][:1], [150], Qt.Orientation.Vertical)
 
         self.tree.sig_open_element.connect(self.open_element)
         self.tree.sig_new_element.connect(self.new_element)
-        self.problems.sig_open_location.connect(self.open_location)
-        self.problems.sig_count_changed.connect(self._show_counts)
         self.welcome.sig_open_app.connect(lambda p: self.open_app(Path(p)))
         self.welcome.sig_open_dialog.connect(self.open_dialog)
         self.welcome.sig_new_from_example.connect(self.new_from_example_dialog)
@@ -87,12 +76,52 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.show_welcome()
 
-    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+    def _add_frame_actions(self):
+        add = self.api.add_action
+        new_menu = build_add_menu(self, self.new_element)
+        new_menu.setTitle("&New")
+        new_menu.setIcon(icon("plus"))
+        self.api.add_menu_item("File", "open", new_menu)
+        add("new_app", "New app from the &example…", self.new_from_example_dialog, menu="File", section="open")
+        add("open", "&Open app…", self.open_dialog, menu="File", section="open", shortcut=QKeySequence.StandardKey.Open)
+        recent = QMenu("Open &recent", self.menus.menus["File"])
+        self.api.add_menu_item("File", "open", recent)
+        for name, text, slot, shortcut in (
+                ("save", "&Save", self.save_current, QKeySequence.StandardKey.Save),
+                ("save_all", "Save a&ll", self.save_all, "Ctrl+Shift+S"),
+                ("close_tab", "&Close tab", self.close_current, QKeySequence.StandardKey.Close),
+                ("close_app", "Close app", self.close_app, None)):
+            add(name, text, slot, menu="File", section="save", shortcut=shortcut)
+        add("quit", "&Quit", self.close, menu="File", section="quit", shortcut=QKeySequence.StandardKey.Quit)
+        add("find", "&Find in tree", self.find_in_tree, menu="Edit", section="find", shortcut="Ctrl+P")
+        add("reload", "&Reload from disk", self.reload_project, menu="Edit", section="find", shortcut="Ctrl+R")
+        add("about", "&About jitstudio", self.about, menu="Help", section="about")
+        add("new", "", self.show_new_menu, shortcut=QKeySequence.StandardKey.New)
+        return recent
+
+    def add_dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        """A dock listed in View; in an area that has docks already it joins their tabs, behind the first."""
         dock = QDockWidget(title, self, objectName=name)
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setFeatures(DOCK_FEATURES)
+        same_area = [d for d in self.docks if self.dockWidgetArea(d) == area]
         self.addDockWidget(area, dock)
+        if same_area:
+            self.tabifyDockWidget(same_area[-1], dock)
+        self.docks.append(dock)
+        if self.session is not None:
+            dock.show()
+        self._raise_first_bottom_dock()
+        self.api.add_menu_item("View", "docks", dock.toggleViewAction())
         return dock
+
+    def _raise_first_bottom_dock(self) -> None:
+        bottom = next((d for d in self.docks if self.dockWidgetArea(d) == BOTTOM), None)
+        if bottom is not None:
+            bottom.raise_()
+
+    def get_feature(self, name: str) -> Feature:
+        return self.api.get_feature(name)
 
     # -- the open app
     @property
@@ -103,7 +132,7 @@ class MainWindow(QMainWindow):
         self.welcome.set_recent(self.settings.recent_apps())
         self._refresh_recent_menu()
         self.centre.setCurrentWidget(self.welcome)
-        for dock in (self.tree_dock, self.problems_dock, self.messages_dock, self.output_dock):
+        for dock in self.docks:
             dock.setVisible(False)
         self.setWindowTitle("jitstudio")
 
@@ -120,12 +149,11 @@ class MainWindow(QMainWindow):
         self.session.sig_load_failed.connect(lambda text: self.statusBar().showMessage("Loading failed: " + text.strip().splitlines()[-1]))
         self.settings.add_recent(root)
         self._refresh_recent_menu()
-        for dock in (self.tree_dock, self.problems_dock, self.messages_dock, self.output_dock):
+        for dock in self.docks:
             dock.setVisible(True)
-        self.problems_dock.raise_()
+        self._raise_first_bottom_dock()
         self.centre.setCurrentWidget(self.empty)
-        self.messages.set_root(root)
-        self.failures.watch(root)
+        self.api.sig_app_opened.emit(root)
         if wait:
             self.session.load_now()
         else:
@@ -136,11 +164,10 @@ class MainWindow(QMainWindow):
         if not self.tabs.confirm_close_all():
             return False
         self.tabs.close_all()
-        self.failures.stop()
         if self.session is not None:
             self.session.deleteLater()
         self.session = None
-        self.messages.stop()
+        self.api.sig_app_closed.emit()
         self.show_welcome()
         return True
 
@@ -158,27 +185,38 @@ class MainWindow(QMainWindow):
     def _project_changed(self, project: Project) -> None:
         self.setWindowTitle(f"{project.title} — jitstudio")
         self.tree.set_project(project)
-        self.problems.set_problems(project.root, project.problems)
+        self.api.sig_project_changed.emit(project)
         for page in self.tabs.pages():
             page.project_changed(project)
         if self.centre.currentWidget() is self.empty and self.tabs.count():
             self.centre.setCurrentWidget(self.tabs)
 
-    def _show_counts(self, errors: int, warnings: int) -> None:
-        self.problem_count.setText(f"{errors} errors · {warnings} warnings")
-        self.problems_dock.setWindowTitle(f"Problems ({errors + warnings})" if errors + warnings else "Problems")
+    def mark_failing_elements(self, counts: dict[str, int]) -> None:
+        self.tree.set_failure_counts(counts)
 
     # -- pages
     def add_page(self, page: QtPage) -> QtPage:
         page.sig_status.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        if hasattr(page, "sig_open_element"):
+        if page.offers("open-element"):
             page.sig_open_element.connect(self.open_element)
-        if hasattr(page, "sig_open_function"):
+        if page.offers("open-function"):
             page.sig_open_function.connect(self.open_function)
-        if isinstance(page, QtEventPage):
-            page.sig_open_records.connect(self.open_records)
-            page.sig_runner_started.connect(self._runner_started)
+        if page.offers("open-file"):
+            page.sig_open_file.connect(lambda path, line: self.open_location(path, line))
+        self.api.sig_page_added.emit(page)
         self.tabs.add_page(page)
+        self.centre.setCurrentWidget(self.tabs)
+        return page
+
+    def open_page(self, key: str) -> QtPage | None:
+        """The page of `key` in front, made by the page kind a feature registered when it is not open."""
+        page = self.tabs.find(key)
+        if page is None:
+            page = self.api.create_page(key)
+            if page is None:
+                return None
+            self.add_page(page)
+        self.tabs.setCurrentWidget(page)
         self.centre.setCurrentWidget(self.tabs)
         return page
 
@@ -196,7 +234,7 @@ class MainWindow(QMainWindow):
     def open_function(self, owner: str, function: str) -> QtPage | None:
         """Open a service's page on one of its functions in the function editor."""
         page = self.open_element(owner)
-        if page is not None and hasattr(page, "edit_function"):
+        if page is not None and page.offers("edit-function"):
             page.edit_function(function)
         return page
 
@@ -225,9 +263,7 @@ class MainWindow(QMainWindow):
 
     def _current_changed(self, _index: int) -> None:
         page = self.tabs.currentWidget()
-        is_event = isinstance(page, QtEventPage)
-        self.actions_by_name["test_run"].setEnabled(is_event)
-        self.actions_by_name["records"].setEnabled(is_event)
+        self.api.sig_current_page_changed.emit(page)
         if page is not None and page.key and self.project is not None and self.project.get(page.key):
             self.tree.select(page.key)
         if self.tabs.count() == 0 and self.session is not None:
@@ -266,52 +302,6 @@ class MainWindow(QMainWindow):
         self.open_element(full_name)
         self.statusBar().showMessage(f"Created {full_name}", 5000)
         return full_name
-
-    # -- running, records
-    def open_records(self, event_full_name: str | None = None, status: str | None = None) -> QWidget | None:
-        """Open the record browser, filtered to one event or showing all events."""
-        if self.project is None:
-            return None
-        page = open_records_page(self, self.project.root, event_full_name)
-        if status is not None:
-            page.filter_bar.set_status(status)
-        return page
-
-    def _runner_started(self, runner: RuntimeRunner, title: str) -> None:
-        self.run_output.attach(runner, title)
-
-    def test_run_current(self) -> None:
-        page = self.current_page()
-        if isinstance(page, QtEventPage):
-            page.show_test_run()
-            page.test_panel.run()
-
-    def records_current(self) -> None:
-        page = self.current_page()
-        if isinstance(page, QtEventPage):
-            self.open_records(page.key)
-
-    def run_app(self) -> None:
-        if self.project is None:
-            return
-        if not has_cli_command("run"):
-            self.statusBar().showMessage("This installation has no runtime (`jitstudio run` is missing).", 6000)
-            return
-        if self.app_runner.is_running():
-            self.statusBar().showMessage("The app is already running; Stop it first.", 4000)
-            return
-        self.app_runner.start(runtime_args(["run", str(self.project.root)]), cwd=self.project.root)
-        self.run_output.attach(self.app_runner, f"Run {self.project.title}")
-        self.output_dock.raise_()
-
-    def stop_run(self) -> None:
-        page = self.current_page()
-        if isinstance(page, QtEventPage) and page.test_panel.runner.is_running():
-            page.test_panel.stop()
-        elif self.app_runner.is_running():
-            self.app_runner.stop()
-        elif self.run_output.runner is not None:
-            self.run_output.runner.stop()
 
     # -- files and folders
     def open_dialog(self) -> None:
@@ -364,8 +354,5 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.settings.save_window_state(self.saveGeometry(), self.saveState())
         self.tabs.close_all()
-        self.messages.stop()
-        if self.app_runner.is_running():
-            self.app_runner.stop()
-            self.app_runner.process.waitForFinished(APP_RUN_KILL_AFTER_MS)
+        self.api.sig_window_closing.emit()
         event.accept()

@@ -1,80 +1,69 @@
-"""The main window's menus and shortcuts."""
+"""The main menus: File, Edit, Run, View and Help, each made of named sections that separators keep apart.
+
+Whoever adds an entry names the menu and the section; the menus know nothing of what the entries do."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
 from .icons import icon
-from .tree import build_add_menu
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+# menu → (title, its sections in order)
+MAIN_MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "File": ("&File", ("open", "save", "quit")),
+    "Edit": ("&Edit", ("find",)),
+    "Run": ("&Run", ("run", "records")),
+    "View": ("&View", ("pages", "docks")),
+    "Help": ("&Help", ("about",)),
+}
 
 
-def _action(window: "MainWindow", text: str, slot, shortcut=None, icon_name: str | None = None, name: str = "") -> QAction:
-    action = QAction(text, window)
+def make_action(parent: QWidget, text: str, slot=None, shortcut=None, icon_name: str | None = None) -> QAction:
+    action = QAction(text, parent)
+    action.setObjectName(text)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
     if icon_name:
         action.setIcon(icon(icon_name))
-    action.setObjectName(name or text)
-    action.triggered.connect(lambda _checked=False: slot())
+    if slot is not None:
+        action.triggered.connect(lambda _checked=False: slot())
     return action
 
 
-def build_menus(window: "MainWindow") -> dict[str, QAction]:
-    bar = window.menuBar()
-    acts = {
-        "open": _action(window, "&Open app…", window.open_dialog, QKeySequence.StandardKey.Open),
-        "new_app": _action(window, "New app from the &example…", window.new_from_example_dialog),
-        "save": _action(window, "&Save", window.save_current, QKeySequence.StandardKey.Save),
-        "save_all": _action(window, "Save a&ll", window.save_all, "Ctrl+Shift+S"),
-        "close_tab": _action(window, "&Close tab", window.close_current, QKeySequence.StandardKey.Close),
-        "close_app": _action(window, "Close app", window.close_app),
-        "quit": _action(window, "&Quit", window.close, QKeySequence.StandardKey.Quit),
-        "find": _action(window, "&Find in tree", window.find_in_tree, "Ctrl+P"),
-        "reload": _action(window, "&Reload from disk", window.reload_project, "Ctrl+R"),
-        "run": _action(window, "&Run app", window.run_app, "F5", "play"),
-        "test_run": _action(window, "&Test run this event", window.test_run_current, "Ctrl+F5", "play"),
-        "stop": _action(window, "&Stop", window.stop_run, "Shift+F5", "stop"),
-        "records": _action(window, "Execution &records of this event", window.records_current, icon_name="records"),
-        "all_records": _action(window, "&Execution records (all events)", lambda: window.open_records(None), "Ctrl+Shift+E", icon_name="records"),
-        "about": _action(window, "&About jitstudio", window.about),
-    }
-    new_shortcut = QAction(window)
-    new_shortcut.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
-    new_shortcut.triggered.connect(window.show_new_menu)
-    window.addAction(new_shortcut)
-    acts["new"] = new_shortcut
+class QtMainMenus:
+    def __init__(self, bar: QMenuBar):
+        self.menus: dict[str, QMenu] = {}
+        self._sections: dict[str, dict[str, list[QAction]]] = {}
+        for name, (title, sections) in MAIN_MENUS.items():
+            self.menus[name] = bar.addMenu(title)
+            self._sections[name] = {section: [] for section in sections}
 
-    file_menu = bar.addMenu("&File")
-    new_menu = build_add_menu(window, window.new_element)
-    new_menu.setTitle("&New")
-    new_menu.setIcon(icon("plus"))
-    file_menu.addMenu(new_menu)
-    file_menu.addAction(acts["new_app"])
-    file_menu.addAction(acts["open"])
-    window.recent_menu = file_menu.addMenu("Open &recent")
-    file_menu.addSeparator()
-    for key in ("save", "save_all", "close_tab", "close_app"):
-        file_menu.addAction(acts[key])
-    file_menu.addSeparator()
-    file_menu.addAction(acts["quit"])
+    def add(self, menu: str, section: str, item: QAction | QMenu, before: QAction | None = None) -> QAction:
+        """Add an action (or a submenu) to a section, at its end or before another of its entries."""
+        if menu not in self._sections:
+            raise KeyError(f"no main menu {menu!r}; the menus are {', '.join(MAIN_MENUS)}")
+        if section not in self._sections[menu]:
+            raise KeyError(f"the {menu} menu has no section {section!r}; it has {', '.join(self._sections[menu])}")
+        action = item.menuAction() if isinstance(item, QMenu) else item
+        entries = self._sections[menu][section]
+        entries.insert(entries.index(before) if before in entries else len(entries), action)
+        self._lay_out(menu)
+        return action
 
-    edit_menu = bar.addMenu("&Edit")
-    edit_menu.addAction(acts["find"])
-    edit_menu.addAction(acts["reload"])
+    def sections(self, menu: str) -> tuple[str, ...]:
+        return tuple(self._sections[menu])
 
-    run_menu = bar.addMenu("&Run")
-    for key in ("run", "test_run", "stop"):
-        run_menu.addAction(acts[key])
-    run_menu.addSeparator()
-    run_menu.addAction(acts["records"])
+    def entries(self, menu: str, section: str) -> list[QAction]:
+        return list(self._sections[menu][section])
 
-    window.view_menu = bar.addMenu("&View")
-    window.view_menu.addAction(acts["all_records"])
-    window.view_menu.addSeparator()
-    help_menu = bar.addMenu("&Help")
-    help_menu.addAction(acts["about"])
-    return acts
+    def _lay_out(self, name: str) -> None:
+        menu = self.menus[name]
+        for action in menu.actions():
+            menu.removeAction(action)
+            if action.isSeparator():
+                action.deleteLater()
+        filled = [entries for entries in self._sections[name].values() if entries]
+        for index, entries in enumerate(filled):
+            if index:
+                menu.addSeparator()
+            menu.addActions(entries)

@@ -172,10 +172,11 @@ def test_change_on_disk_reloads_a_clean_page_and_keeps_unsaved_edits(qtbot, wind
 
 def test_execution_records_button_routes_to_the_window(qtbot, window, monkeypatch):
     opened = []
-    monkeypatch.setattr(window, "open_records", lambda name: opened.append(name))
+    records = window.get_feature("records")
+    monkeypatch.setattr(records, "open_records", lambda name: opened.append(name))
     page = window.open_element("events.OrderStatusAudit")
     page.sig_open_records.disconnect()
-    page.sig_open_records.connect(window.open_records)
+    page.sig_open_records.connect(records.open_records)
     click(qtbot, page.records_button)
     assert opened == ["events.OrderStatusAudit"]
 

@@ -20,21 +20,23 @@ def _tree_text(window, full_name: str) -> str:
 
 
 def test_failures_badge_the_event_and_count_in_the_status_bar(qtbot, window, shop):
-    assert not window.failures.button.isVisible()
+    failures = window.get_feature("records").failures
+    assert not failures.button.isVisible()
     _fail(shop, "events.StockGuard")
     _fail(shop, "events.StockGuard")
-    window.failures.watcher.check()
-    qtbot.waitUntil(lambda: window.failures.button.isVisible(), timeout=10_000)
-    assert window.failures.button.text() == "⚠ 2 failed (24 h)"
+    failures.watcher.check()
+    qtbot.waitUntil(lambda: failures.button.isVisible(), timeout=10_000)
+    assert failures.button.text() == "⚠ 2 failed (24 h)"
     assert _tree_text(window, "events.StockGuard").endswith("⚠ 2")
     assert _tree_text(window, "events.FillOrderNo") == "FillOrderNo"
 
 
 def test_clicking_the_count_opens_the_failures(qtbot, window, shop):
+    failures = window.get_feature("records").failures
     _fail(shop, "events.StockGuard")
-    window.failures.watcher.check()
-    qtbot.waitUntil(lambda: window.failures.button.isVisible(), timeout=10_000)
-    window.failures.button.click()
+    failures.watcher.check()
+    qtbot.waitUntil(lambda: failures.button.isVisible(), timeout=10_000)
+    failures.button.click()
     page = window.tabs.currentWidget()
     assert page.filter_bar.filters().status == "fail"
 

@@ -62,17 +62,18 @@ def test_opening_from_the_tree_reuses_the_tab(qtbot, window):
     window.tree.view.activated.emit(window.tree.view.currentIndex())
     window.tree.view.activated.emit(window.tree.view.currentIndex())
     assert window.tabs.count() == 1 and window.current_page().key == "models.Order"
-    assert "orderNo" in [window.current_page().sections.findChildren(type(window.problems.table))[0].topLevelItem(i).text(0) for i in range(3)]
+    assert "orderNo" in [window.current_page().sections.findChildren(type(window.get_feature("problems").pane.table))[0].topLevelItem(i).text(0) for i in range(3)]
 
 
 def test_problems_refresh_when_files_change_and_open_at_the_line(qtbot, window, shop):
-    assert window.problems.count() == 0
+    problems = window.get_feature("problems").pane
+    assert problems.count() == 0
     inner = shop / "events/FillOrderNo/inner.py"
     inner.write_text(inner.read_text() + "\ndef broken(:\n")
-    qtbot.waitUntil(lambda: window.problems.count() == 1, timeout=8000)
-    item = window.problems.table.topLevelItem(0)
+    qtbot.waitUntil(lambda: problems.count() == 1, timeout=8000)
+    item = problems.table.topLevelItem(0)
     assert "invalid Python" in item.text(0) and item.text(1) == "events/FillOrderNo/inner.py"
-    window.problems.table.itemActivated.emit(item, 0)
+    problems.table.itemActivated.emit(item, 0)
     page = window.current_page()
     assert isinstance(page, QtEventPage) and page.key == "events.FillOrderNo"
     line = int(item.text(2).split(":")[0])
@@ -84,9 +85,10 @@ def test_problems_refresh_when_files_change_and_open_at_the_line(qtbot, window, 
 def test_a_json_problem_opens_the_file_page(qtbot, window, shop):
     path = shop / "events/CustomerAudit/e.json"
     path.write_text(path.read_text().replace('"operate": "FieldUpdateAfter"', '"operate": "Whenever"'))
-    qtbot.waitUntil(lambda: window.problems.count() >= 1, timeout=8000)
-    item = window.problems.table.topLevelItem(0)
-    window.problems.table.itemActivated.emit(item, 0)
+    problems = window.get_feature("problems").pane
+    qtbot.waitUntil(lambda: problems.count() >= 1, timeout=8000)
+    item = problems.table.topLevelItem(0)
+    problems.table.itemActivated.emit(item, 0)
     page = window.current_page()
     assert isinstance(page, QtFilePage) and page.title() == "e.json"
     assert '"Whenever"' in page.file.editor.textCursor().block().text()

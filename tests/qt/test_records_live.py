@@ -196,11 +196,11 @@ def test_failure_watcher_follows_new_failures(qtbot, small_app, store):
 
 
 def test_the_main_window_opens_the_page_for_an_event(qtbot, window, shop):
-    page = window.open_records("events.StockGuard")
+    page = window.get_feature("records").open_records("events.StockGuard")
     try:
         assert isinstance(page, QtRecordsPage) and window.tabs.currentWidget() is page
         assert page.filter_bar.event_name() == "events.StockGuard" and page.app_dir == shop.resolve()
-        assert window.open_records("events.StockGuard") is page
+        assert window.get_feature("records").open_records("events.StockGuard") is page
         with qtbot.waitSignal(page.sig_status, timeout=2000):
             page.show_status("hello")
         wait_loaded(qtbot, page, 0)

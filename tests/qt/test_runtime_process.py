@@ -36,7 +36,7 @@ def test_test_run_panel_stops_a_stuck_process_and_the_window_answers(qtbot, wind
     click(qtbot, page.test_button)
     panel = page.test_panel
     panel.start(["-c", LOOP])
-    qtbot.waitUntil(lambda: "looping" in window.run_output.text.toPlainText(), timeout=10000)
+    qtbot.waitUntil(lambda: "looping" in window.get_feature("run").output.text.toPlainText(), timeout=10000)
     assert panel.stop_button.isEnabled() and not panel.run_button.isEnabled()
     started = time.monotonic()
     window.find_in_tree()  # the GUI thread is free: actions run at once
@@ -96,7 +96,8 @@ def test_messages_pane_shows_what_the_app_sent(qtbot, window, shop):
     store = records.RecordStore(app_dir=shop)
     store.add_message("Order SO-1 is paid", "Thank you!", ["sales"], "info", "events.OrderPaidNotify")
     store.close()
-    window.messages.poll()
-    qtbot.waitUntil(lambda: window.messages.table.topLevelItemCount() == 1, timeout=5000)
-    item = window.messages.table.topLevelItem(0)
+    messages = window.get_feature("messages").pane
+    messages.poll()
+    qtbot.waitUntil(lambda: messages.table.topLevelItemCount() == 1, timeout=5000)
+    item = messages.table.topLevelItem(0)
     assert [item.text(i) for i in (2, 3, 4)] == ["sales", "Order SO-1 is paid", "Thank you!"]

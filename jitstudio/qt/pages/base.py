@@ -1,5 +1,8 @@
-"""QtPage: what every centre tab has: a key, a title, an unsaved-edits flag, save, and reload from disk."""
+"""QtPage: what every centre tab has: a key, a title, an unsaved-edits flag, save, and reload from disk; and
+what a page offers the window's features beyond that, by name (`CAPABILITIES`)."""
 from __future__ import annotations
+
+from typing import ClassVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -31,12 +34,25 @@ class ChangedOnDiskBar(QFrame):
         self.hide()
 
 
+# What a page may offer, and the members it then has.
+CAPABILITIES: dict[str, tuple[str, ...]] = {
+    "open-element": ("sig_open_element",),  # (fullName): open an element's page
+    "open-function": ("sig_open_function",),  # (service fullName, function): open it in the function editor
+    "open-file": ("sig_open_file",),  # (absolute path, line): open a file at a line
+    "edit-function": ("edit_function",),  # (function name): show one of the element's functions
+    "records": ("sig_open_records",),  # (event fullName): its execution records; the page's key is the event
+    "test-run": ("run_test", "stop_test"),  # start a test run; stop one under way (False when none is)
+    "runner": ("sig_runner_started",),  # (RuntimeRunner, title): a runtime process the page started
+}
+
+
 class QtPage(QWidget):
     sig_dirty_changed = Signal(bool)
     sig_title_changed = Signal(str)
     sig_status = Signal(str)
 
     icon_name = "code"
+    capabilities: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, key: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -49,6 +65,9 @@ class QtPage(QWidget):
         self.outer.setContentsMargins(0, 0, 0, 0)
         self.outer.setSpacing(0)
         self.outer.addWidget(self.changed_bar)
+
+    def offers(self, capability: str) -> bool:
+        return capability in self.capabilities
 
     def page_icon(self):
         return icon(self.icon_name)

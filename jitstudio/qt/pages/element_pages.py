@@ -98,6 +98,8 @@ def _subscribes(event: EventElement, element: Element) -> bool:
 class QtElementPage(QtPage):
     sig_open_element = Signal(str)
 
+    capabilities = frozenset({"open-element", "edit-function"})
+
     def __init__(self, project: Project, full_name: str, parent: QWidget | None = None):
         super().__init__(full_name, parent)
         self.project = project

@@ -44,6 +44,7 @@ class QtEventPage(QtPage):
     sig_runner_started = Signal(object, str)
 
     icon_name = "event"
+    capabilities = frozenset({"open-element", "open-function", "records", "test-run", "runner"})
 
     def __init__(self, project: Project, full_name: str, parent: QWidget | None = None):
         super().__init__(full_name, parent)
@@ -346,6 +347,16 @@ class QtEventPage(QtPage):
             self.test_panel.show()
             height = max(self.vsplit.height(), 600)
             self.vsplit.setSizes([height * 3 // 5, height * 2 // 5])
+
+    def run_test(self) -> None:
+        self.show_test_run()
+        self.test_panel.run()
+
+    def stop_test(self) -> bool:
+        if not self.test_panel.runner.is_running():
+            return False
+        self.test_panel.stop()
+        return True
 
     def _open_service(self) -> None:
         service, _declared, method = self.project.service_function(self.function.func() or "")

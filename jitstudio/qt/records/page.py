@@ -52,6 +52,7 @@ class QtRecordsPage(QtPage):
     sig_rerun_finished = Signal(int, object, str)  # re-run id, new id or None, message
 
     icon_name = "records"
+    capabilities = frozenset({"open-file", "runner"})
 
     def __init__(self, records_url_or_app_dir: str | os.PathLike, event: str | None = None, parent=None, *,
                  live_interval_ms: int = LIVE_INTERVAL_MS, page_size: int = PAGE_SIZE):

@@ -1,4 +1,4 @@
-"""Failed executions at a glance: a count in the status bar and a badge on each failing event in the tree."""
+"""Failed executions at a glance: a count for the status bar, and counts per event for badges in the tree."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,17 +6,17 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QToolButton
 
-from .records.watcher import QtFailureWatcher
+from .watcher import QtFailureWatcher
 
 
 class QtFailureIndicator(QObject):
     """Watches an app's records and shows its failures of the last 24 hours; clicking opens them."""
 
     sig_open_failures = Signal()
+    sig_counts_changed = Signal(dict)  # event fullName → failed executions in the last 24 hours
 
-    def __init__(self, tree, status_bar, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self.tree = tree
         self.watcher: QtFailureWatcher | None = None
         self.button = QToolButton()
         self.button.setAutoRaise(True)
@@ -25,7 +25,6 @@ class QtFailureIndicator(QObject):
         self.button.setToolTip("Failed executions in the last 24 hours — click to open them")
         self.button.clicked.connect(self.sig_open_failures)
         self.button.hide()
-        status_bar.addPermanentWidget(self.button)
 
     def watch(self, root: Path) -> None:
         self.stop()
@@ -44,4 +43,4 @@ class QtFailureIndicator(QObject):
         total = sum(failures.values())
         self.button.setText(f"⚠ {total} failed (24 h)")
         self.button.setVisible(total > 0)
-        self.tree.set_failure_counts(failures)
+        self.sig_counts_changed.emit(failures)

@@ -1,0 +1,15 @@
+"""IDE features that join the main window through `WindowApi`: each registers its pages, actions, menu
+entries and docks, and the window knows none of them."""
+from .api import Feature, WindowApi, offers
+from .messages import MessagesFeature
+from .problems import ProblemsFeature
+from .records import RecordsFeature
+from .run import RunFeature
+from .test_run import EventTestRunFeature
+
+# In this order their docks tab together, their status-bar widgets line up and their menu entries follow.
+DEFAULT_FEATURES: tuple[type[Feature], ...] = (
+    ProblemsFeature, MessagesFeature, RunFeature, EventTestRunFeature, RecordsFeature,
+)
+
+__all__ = ["DEFAULT_FEATURES", "Feature", "WindowApi", "offers"]

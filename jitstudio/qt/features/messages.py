@@ -1,0 +1,16 @@
+"""Messages: the notifications the running app sent, in a dock, read while an app is open."""
+from __future__ import annotations
+
+from ..docks import QtMessagesPane
+from .api import Feature
+
+
+class MessagesFeature(Feature):
+    name = "messages"
+
+    def register(self) -> None:
+        self.pane = QtMessagesPane()
+        self.dock = self.api.add_dock("Messages", "messagesDock", self.pane)
+        self.api.sig_app_opened.connect(self.pane.set_root)
+        self.api.sig_app_closed.connect(self.pane.stop)
+        self.api.sig_window_closing.connect(self.pane.stop)

@@ -1,0 +1,56 @@
+"""Execution records: the record browser as pages keyed `records:EVENT` (`records:*` for all events), opened
+from View, from Run for the current event, from pages that offer their records, and from the count of recent
+failures in the status bar, which also badges the failing events in the tree."""
+from __future__ import annotations
+
+from ..pages.base import QtPage
+from ..records import QtRecordsPage, records_key
+from ..records.failures import QtFailureIndicator
+from .api import Feature, offers
+
+PREFIX = "records"
+
+
+def event_of(key: str) -> str | None:
+    event = key.partition(":")[2]
+    return None if event in ("", "*") else event
+
+
+class RecordsFeature(Feature):
+    name = "records"
+
+    def register(self) -> None:
+        self.api.add_page_kind(PREFIX, self._create_page)
+        self.api.add_action("records", "Execution &records of this event", self.records_current, menu="Run",
+                            section="records", icon_name="records", enabled_when="records")
+        self.api.add_action("all_records", "&Execution records (all events)", lambda: self.open_records(None),
+                            menu="View", section="pages", shortcut="Ctrl+Shift+E", icon_name="records")
+        self.failures = QtFailureIndicator(self)
+        self.api.add_status_widget(self.failures.button)
+        self.failures.sig_counts_changed.connect(self.api.mark_failing_elements)
+        self.failures.sig_open_failures.connect(lambda: self.open_records(None, status="fail"))
+        self.api.sig_page_added.connect(self._page_added)
+        self.api.sig_app_opened.connect(self.failures.watch)
+        self.api.sig_app_closed.connect(self.failures.stop)
+
+    def _create_page(self, key: str) -> QtRecordsPage | None:
+        root = self.api.app_root
+        return QtRecordsPage(root, event_of(key)) if root is not None else None
+
+    def _page_added(self, page: QtPage) -> None:
+        if page.offers("records"):
+            page.sig_open_records.connect(self.open_records)
+
+    def open_records(self, event_full_name: str | None = None, status: str | None = None) -> QtRecordsPage | None:
+        """Open the record browser, filtered to one event or showing all events (reusing an open one)."""
+        if self.api.project is None:
+            return None
+        page = self.api.open_page(records_key(event_full_name))
+        if page is not None and status is not None:
+            page.filter_bar.set_status(status)
+        return page
+
+    def records_current(self) -> None:
+        page = self.api.current_page()
+        if offers(page, "records"):
+            self.open_records(page.key)
