@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from jitstudio.runtime.records.schema import records_table as T  # noqa: E402
 from jitstudio.runtime.records.synth import synthetic_rows  # noqa: E402
-from jitstudio.runtime.execution.run import run_recorded  # noqa: E402
+from jitstudio.runtime.execution import run_recorded  # noqa: E402
 from jitstudio.runtime.records import Cursor, Filters, RecordStore  # noqa: E402
 
 FILTERS = {

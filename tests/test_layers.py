@@ -11,7 +11,7 @@ def test_import_linter_contracts_hold():
     lint = shutil.which("lint-imports") or str(Path(sys.executable).with_name("lint-imports"))
     result = subprocess.run([lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 2 kept, 0 broken" in result.stdout
+    assert "0 broken" in result.stdout and "Contracts: 5 kept" in result.stdout
 
 
 def test_core_imports_without_qt():

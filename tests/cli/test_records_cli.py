@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from jitstudio.cli import main
-from jitstudio.runtime.execution.run import run_recorded
+from jitstudio.runtime.execution import run_recorded
 from jitstudio.runtime.records import RecordStore
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jitstudio.runtime.execution.run import run_recorded
+from jitstudio.runtime.execution import run_recorded
 from jitstudio.runtime.records import RecordStore
 
 from _records_support import BACKENDS, make_store

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from jitstudio.runtime.execution.run import run_recorded, step
+from jitstudio.runtime.execution import run_recorded, step
 from jitstudio.runtime.records import RecordStore
 from jitstudio.runtime.execution.tracing import Tracer
 
