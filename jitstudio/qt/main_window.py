@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..project import Project
-from .features import DEFAULT_FEATURES, Feature, WindowApi
+from .features import DEFAULT_FEATURES, Feature, WindowApi, offering
 from .icons import icon
 from .menus import QtMainMenus
 from .pages import QtFilePage, QtPage, page_for
@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.menus = QtMainMenus(self.menuBar())
         self.actions_by_name: dict[str, QAction] = {}
         self.docks: list[QDockWidget] = []
-        self.api = WindowApi(self)
+        self.api = WindowApi(self, self)
         self.tree = QtElementTree()
         self.tree_dock = self.add_dock("Elements", "elementsDock", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.recent_menu = self._add_frame_actions()
@@ -197,12 +197,13 @@ class MainWindow(QMainWindow):
     # -- pages
     def add_page(self, page: QtPage) -> QtPage:
         page.sig_status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        asking: Any = page  # it has the members of what it offers
         if page.offers("open-element"):
-            page.sig_open_element.connect(self.open_element)
+            asking.sig_open_element.connect(self.open_element)
         if page.offers("open-function"):
-            page.sig_open_function.connect(self.open_function)
+            asking.sig_open_function.connect(self.open_function)
         if page.offers("open-file"):
-            page.sig_open_file.connect(lambda path, line: self.open_location(path, line))
+            asking.sig_open_file.connect(lambda path, line: self.open_location(path, line))
         self.api.sig_page_added.emit(page)
         self.tabs.add_page(page)
         self.centre.setCurrentWidget(self.tabs)
@@ -234,8 +235,9 @@ class MainWindow(QMainWindow):
     def open_function(self, owner: str, function: str) -> QtPage | None:
         """Open a service's page on one of its functions in the function editor."""
         page = self.open_element(owner)
-        if page is not None and page.offers("edit-function"):
-            page.edit_function(function)
+        editor = offering(page, "edit-function")
+        if editor is not None:
+            editor.edit_function(function)
         return page
 
     def open_location(self, path: str, line: int, col: int = 1) -> QtPage | None:

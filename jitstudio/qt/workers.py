@@ -7,7 +7,7 @@ from typing import Any, Callable
 from superqt.utils import FunctionWorker, WorkerBase, create_worker
 
 
-class SharedStateSafeRun:
+class SharedStateSafeRun(WorkerBase):
     """For superqt workers: `run()` without superqt's capture of warnings into `warned`. That capture swaps
     the process-wide warnings filters and `showwarning` with `warnings.catch_warnings`, which is not safe
     with several workers at once: the last to finish can leave another's `showwarning` behind, so every later

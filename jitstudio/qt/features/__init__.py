@@ -1,6 +1,6 @@
 """IDE features that join the main window through `WindowApi`: each registers its pages, actions, menu
 entries and docks, and the window knows none of them."""
-from .api import Feature, WindowApi, offers
+from .api import Feature, WindowApi, offering, offers
 from .messages import MessagesFeature
 from .problems import ProblemsFeature
 from .records import RecordsFeature
@@ -12,4 +12,4 @@ DEFAULT_FEATURES: tuple[type[Feature], ...] = (
     ProblemsFeature, MessagesFeature, RunFeature, EventTestRunFeature, RecordsFeature,
 )
 
-__all__ = ["DEFAULT_FEATURES", "Feature", "WindowApi", "offers"]
+__all__ = ["DEFAULT_FEATURES", "Feature", "WindowApi", "offering", "offers"]

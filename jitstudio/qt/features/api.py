@@ -6,20 +6,17 @@ and asks pages for what they offer by capability name (`jitstudio.qt.pages.base.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, ClassVar, Protocol
+from typing import Any, Callable, ClassVar, Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from ...project import Project
 from ..menus import QtMainMenus, make_action
 from ..pages.base import QtPage
 
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QStatusBar
-
-PageFactory = Callable[[str], QtPage]
+PageFactory = Callable[[str], QtPage | None]
 EnabledRule = str | Callable[[QtPage | None], bool]
 
 
@@ -37,12 +34,15 @@ class WindowHost(Protocol):
     def open_location(self, path: str, line: int, col: int = 1) -> QtPage | None: ...
     def add_dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget: ...
     def mark_failing_elements(self, counts: dict[str, int]) -> None: ...
-    def statusBar(self) -> QStatusBar: ...
-    def addAction(self, action: QAction) -> None: ...
 
 
 def offers(page: QtPage | None, capability: str) -> bool:
     return page is not None and page.offers(capability)
+
+
+def offering(page: QtPage | None, capability: str) -> Any:
+    """The page when it offers `capability` (then it has the members `CAPABILITIES` names), else None."""
+    return page if offers(page, capability) else None
 
 
 class WindowApi(QObject):
@@ -55,9 +55,9 @@ class WindowApi(QObject):
     sig_app_closed = Signal()
     sig_window_closing = Signal()  # stop what runs: the window is going away
 
-    def __init__(self, host: WindowHost):
-        super().__init__(host)
-        self._host = host
+    def __init__(self, host: WindowHost, window: QMainWindow):
+        super().__init__(window)
+        self._host, self._window = host, window
         self._page_kinds: dict[str, PageFactory] = {}
         self._rules: list[tuple[QAction, Callable[[QtPage | None], bool]]] = []
         self.features: dict[str, Feature] = {}
@@ -118,10 +118,10 @@ class WindowApi(QObject):
 
     # -- what the window shows
     def show_status(self, text: str, msecs: int = 5000) -> None:
-        self._host.statusBar().showMessage(text, msecs)
+        self._window.statusBar().showMessage(text, msecs)
 
     def add_status_widget(self, widget: QWidget) -> None:
-        self._host.statusBar().addPermanentWidget(widget)
+        self._window.statusBar().addPermanentWidget(widget)
 
     def add_dock(self, title: str, name: str, widget: QWidget,
                  area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea) -> QDockWidget:
@@ -136,10 +136,10 @@ class WindowApi(QObject):
         `enabled_when` is a capability the current page must offer, or a test of the current page."""
         if name in self._host.actions_by_name:
             raise ValueError(f"an action named {name!r} exists already")
-        action = make_action(self._host, text, slot, shortcut, icon_name)
+        action = make_action(self._window, text, slot, shortcut, icon_name)
         self._host.actions_by_name[name] = action
         if menu is None:
-            self._host.addAction(action)
+            self._window.addAction(action)
         else:
             self.add_menu_item(menu, section, action, before=before)
         if enabled_when is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..pages.base import QtPage
 from ..records import QtRecordsPage, records_key
 from ..records.failures import QtFailureIndicator
-from .api import Feature, offers
+from .api import Feature, offering
 
 PREFIX = "records"
 
@@ -38,19 +38,22 @@ class RecordsFeature(Feature):
         return QtRecordsPage(root, event_of(key)) if root is not None else None
 
     def _page_added(self, page: QtPage) -> None:
-        if page.offers("records"):
-            page.sig_open_records.connect(self.open_records)
+        event_page = offering(page, "records")
+        if event_page is not None:
+            event_page.sig_open_records.connect(self.open_records)
 
     def open_records(self, event_full_name: str | None = None, status: str | None = None) -> QtRecordsPage | None:
         """Open the record browser, filtered to one event or showing all events (reusing an open one)."""
         if self.api.project is None:
             return None
         page = self.api.open_page(records_key(event_full_name))
-        if page is not None and status is not None:
+        if not isinstance(page, QtRecordsPage):
+            return None
+        if status is not None:
             page.filter_bar.set_status(status)
         return page
 
     def records_current(self) -> None:
-        page = self.api.current_page()
-        if offers(page, "records"):
+        page = offering(self.api.current_page(), "records")
+        if page is not None:
             self.open_records(page.key)

@@ -6,7 +6,7 @@ from ...cli._process import runtime_args
 from ..docks import QtRunOutputPane
 from ..pages.base import QtPage
 from ..runner import APP_RUN_KILL_AFTER_MS, RuntimeRunner, has_cli_command
-from .api import Feature, offers
+from .api import Feature, offering
 
 
 class RunFeature(Feature):
@@ -22,8 +22,9 @@ class RunFeature(Feature):
         self.api.sig_window_closing.connect(self._closing)
 
     def _page_added(self, page: QtPage) -> None:
-        if page.offers("runner"):
-            page.sig_runner_started.connect(self.output.attach)
+        runner = offering(page, "runner")
+        if runner is not None:
+            runner.sig_runner_started.connect(self.output.attach)
 
     def run_app(self) -> None:
         project = self.api.project
@@ -41,8 +42,8 @@ class RunFeature(Feature):
 
     def stop(self) -> None:
         """Stop the current page's test run, else the app, else what the Run output shows."""
-        page = self.api.current_page()
-        if offers(page, "test-run") and page.stop_test():
+        page = offering(self.api.current_page(), "test-run")
+        if page is not None and page.stop_test():
             return
         if self.app_runner.is_running():
             self.app_runner.stop()
@@ -50,6 +51,7 @@ class RunFeature(Feature):
             self.output.runner.stop()
 
     def _closing(self) -> None:
-        if self.app_runner.is_running():
+        process = self.app_runner.process
+        if process is not None and self.app_runner.is_running():
             self.app_runner.stop()
-            self.app_runner.process.waitForFinished(APP_RUN_KILL_AFTER_MS)
+            process.waitForFinished(APP_RUN_KILL_AFTER_MS)

@@ -1,7 +1,7 @@
 """Test run this event (Ctrl+F5): runs the current page's test run, on pages that offer one."""
 from __future__ import annotations
 
-from .api import Feature, offers
+from .api import Feature, offering
 
 
 class EventTestRunFeature(Feature):
@@ -13,6 +13,6 @@ class EventTestRunFeature(Feature):
                             shortcut="Ctrl+F5", icon_name="play", enabled_when="test-run", before="stop")
 
     def run_current(self) -> None:
-        page = self.api.current_page()
-        if offers(page, "test-run"):
+        page = offering(self.api.current_page(), "test-run")
+        if page is not None:
             page.run_test()

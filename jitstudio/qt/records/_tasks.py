@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
-from superqt.utils import WorkerBase
 from superqt.utils._qthreading import WorkerBaseSignals  # the base of WorkerBase's SignalsClass, not re-exported
 
 from ...runtime.records import RecordStore
@@ -45,11 +44,13 @@ class Ticket:
     def progress(self, done: int, total: int) -> None:
         """Report progress from the worker thread."""
         if not self.dropped and self.worker is not None:
-            self.worker.progress.emit(done, total)
+            self.worker.signals.progress.emit(done, total)
 
 
-class StoreTask(SharedStateSafeRun, WorkerBase):
+class StoreTask(SharedStateSafeRun):
     """`fn(store)`, or `fn(store, ticket)`, on the backend's pool; a dropped ticket returns nothing."""
+
+    signals: _TaskSignals
 
     def __init__(self, backend: "RecordsBackend", fn: Callable, ticket: Ticket, with_ticket: bool):
         super().__init__(SignalsClass=_TaskSignals)
@@ -124,11 +125,11 @@ class RecordsBackend(QObject):
             if not ticket.dropped and on_failed is not None:
                 on_failed(error_text(error))
 
-        task.returned.connect(done)
-        task.errored.connect(failed)
-        task.finished.connect(lambda: self._finish(ticket))
+        task.signals.returned.connect(done)
+        task.signals.errored.connect(failed)
+        task.signals.finished.connect(lambda: self._finish(ticket))
         if on_progress is not None:
-            task.progress.connect(lambda d, t: None if ticket.dropped else on_progress(d, t))
+            task.signals.progress.connect(lambda d, t: None if ticket.dropped else on_progress(d, t))
         self.pool.start(task)
         return ticket
 

@@ -20,6 +20,7 @@ from ._actions import QtPruneDialog, RerunController, confirm
 from ._chart import load_chart
 from ._detail import RecordDetail, load_detail
 from ._export import ExportResult, export_records
+from ._filters import QtRecordFilters
 from ._layout import build_layout
 from ._model import RECORD_ID_ROLE, RecordsTableModel, PAGE_SIZE
 from ._tasks import RecordsBackend, Ticket
@@ -53,6 +54,7 @@ class QtRecordsPage(QtPage):
 
     icon_name = "records"
     capabilities = frozenset({"open-file", "runner"})
+    filter_bar: QtRecordFilters  # made by build_layout, as the other widgets
 
     def __init__(self, records_url_or_app_dir: str | os.PathLike, event: str | None = None, parent=None, *,
                  live_interval_ms: int = LIVE_INTERVAL_MS, page_size: int = PAGE_SIZE):
