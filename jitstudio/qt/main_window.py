@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any, Iterable
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar, QStackedWidget, QWidget,
@@ -21,9 +21,8 @@ from .pages import QtFilePage, QtPage, page_for
 from .session import ProjectSession
 from .settings import Settings
 from .tabs import QtPageTabs
-from .tree import QtElementTree, build_add_menu
+from .tree import QtElementTree
 from .welcome import QtWelcomePage
-from .wizards import WIZARDS
 
 EXAMPLE = "shop"
 DOCK_FEATURES = QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable \
@@ -68,7 +67,6 @@ class MainWindow(QMainWindow):
         self.resizeDocks([d for d in self.docks if self.dockWidgetArea(d) == BOTTOM][:1], [150], Qt.Orientation.Vertical)
 
         self.tree.sig_open_element.connect(self.open_element)
-        self.tree.sig_new_element.connect(self.new_element)
         self.welcome.sig_open_app.connect(lambda p: self.open_app(Path(p)))
         self.welcome.sig_open_dialog.connect(self.open_dialog)
         self.welcome.sig_new_from_example.connect(self.new_from_example_dialog)
@@ -78,10 +76,6 @@ class MainWindow(QMainWindow):
 
     def _add_frame_actions(self):
         add = self.api.add_action
-        new_menu = build_add_menu(self, self.new_element)
-        new_menu.setTitle("&New")
-        new_menu.setIcon(icon("plus"))
-        self.api.add_menu_item("File", "open", new_menu)
         add("new_app", "New app from the &example…", self.new_from_example_dialog, menu="File", section="open")
         add("open", "&Open app…", self.open_dialog, menu="File", section="open", shortcut=QKeySequence.StandardKey.Open)
         recent = QMenu("Open &recent", self.menus.menus["File"])
@@ -96,7 +90,6 @@ class MainWindow(QMainWindow):
         add("find", "&Find in tree", self.find_in_tree, menu="Edit", section="find", shortcut="Ctrl+P")
         add("reload", "&Reload from disk", self.reload_project, menu="Edit", section="find", shortcut="Ctrl+R")
         add("about", "&About jitstudio", self.about, menu="Help", section="about")
-        add("new", "", self.show_new_menu, shortcut=QKeySequence.StandardKey.New)
         return recent
 
     def add_dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -174,6 +167,10 @@ class MainWindow(QMainWindow):
     def reload_project(self) -> None:
         if self.session is not None:
             self.session.reload_async()
+
+    def reload_now(self) -> None:
+        if self.session is not None:
+            self.session.load_now()
 
     def _loading(self, busy: bool) -> None:
         self.progress.setVisible(busy)
@@ -282,28 +279,6 @@ class MainWindow(QMainWindow):
         page = self.current_page()
         if page is not None:
             self.tabs.close_page(page)
-
-    # -- new elements
-    def show_new_menu(self) -> None:
-        if self.project is not None:
-            self.tree.plus.menu().popup(self.tree.plus.mapToGlobal(QPoint(0, self.tree.plus.height())))
-
-    def create_wizard(self, key: str):
-        return WIZARDS[key](self.project, self)
-
-    def new_element(self, key: str) -> str | None:
-        if self.project is None:
-            return None
-        wizard = self.create_wizard(key)
-        if not wizard.exec() or not wizard.created:
-            return None
-        return self.element_created(wizard.created)
-
-    def element_created(self, full_name: str) -> str:
-        self.session.load_now()
-        self.open_element(full_name)
-        self.statusBar().showMessage(f"Created {full_name}", 5000)
-        return full_name
 
     # -- files and folders
     def open_dialog(self) -> None:

@@ -5,10 +5,12 @@ import ast
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDockWidget, QLabel
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel
 
 import jitstudio.qt.main_window as main_window_module
 from jitstudio.qt.features import Feature
+from jitstudio.qt.features.new_elements import NewElementsFeature
 from jitstudio.qt.features.records import RecordsFeature
 from jitstudio.qt.features.test_run import EventTestRunFeature
 from jitstudio.qt.main_window import MainWindow
@@ -153,6 +155,29 @@ def test_a_window_without_features_is_the_frame_alone(qtbot, shop):
         window.tabs.close_all()
 
 
+def test_the_new_element_wizards_arrive_through_the_feature_api(qtbot, shop):
+    window = MainWindow(features=())
+    qtbot.addWidget(window)
+    window.open_app(shop, wait=True)
+    assert "new" not in window.actions_by_name and "&New" not in texts(window, "File")
+    window.tree.sig_new_element.emit("event:model")  # the + button's entries reach nothing: no wizard opens
+    assert QApplication.activeModalWidget() is None
+
+    window.api.add_feature(NewElementsFeature)
+    assert texts(window, "File")[:2] == ["&New", "New app from the &example…"]
+    assert window.actions_by_name["new"].shortcut().toString() == "Ctrl+N"
+    opened: list[str] = []
+
+    def cancel():
+        wizard = QApplication.activeModalWidget()
+        opened.append(type(wizard).__name__)
+        wizard.reject()
+
+    QTimer.singleShot(0, cancel)
+    window.tree.sig_new_element.emit("service")
+    assert opened == ["NewServiceWizard"]  # the tree's + reaches the wizard
+
+
 def test_a_feature_is_registered_once_after_what_it_requires(qtbot, shop):
     window = MainWindow(features=())
     qtbot.addWidget(window)
@@ -182,7 +207,7 @@ def test_the_window_knows_no_feature():
     tree = ast.parse(Path(main_window_module.__file__).read_text())
     imported = {(node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
                 for alias in node.names}
-    assert not {module for module, _ in imported if module and module.split(".")[0] in ("records", "docks", "runner")}
+    assert not {module for module, _ in imported if module and module.split(".")[0] in ("records", "docks", "runner", "wizards")}
     assert not {module for module, _ in imported if module and module.startswith("features.")}
     assert {name for module, name in imported if module == "features"} <= {"DEFAULT_FEATURES", "Feature", "WindowApi", "offering"}
     menus = ast.parse((Path(main_window_module.__file__).parent / "menus.py").read_text())

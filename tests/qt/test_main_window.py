@@ -48,7 +48,7 @@ def test_plus_event_wizard_creates_and_opens_the_page(qtbot, window, shop):
         click(qtbot, wizard.finish)
 
     QTimer.singleShot(0, fill)
-    created = window.new_element("event:model")
+    created = window.get_feature("new_elements").new_element("event:model")
     assert created == "events.CustomerCreated"
     page = window.current_page()
     assert isinstance(page, QtEventPage) and page.key == "events.CustomerCreated"

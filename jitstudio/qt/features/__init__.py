@@ -2,6 +2,7 @@
 entries and docks, and the window knows none of them."""
 from .api import Feature, WindowApi, offering, offers
 from .messages import MessagesFeature
+from .new_elements import NewElementsFeature
 from .problems import ProblemsFeature
 from .records import RecordsFeature
 from .run import RunFeature
@@ -9,7 +10,7 @@ from .test_run import EventTestRunFeature
 
 # In this order their docks tab together, their status-bar widgets line up and their menu entries follow.
 DEFAULT_FEATURES: tuple[type[Feature], ...] = (
-    ProblemsFeature, MessagesFeature, RunFeature, EventTestRunFeature, RecordsFeature,
+    NewElementsFeature, ProblemsFeature, MessagesFeature, RunFeature, EventTestRunFeature, RecordsFeature,
 )
 
 __all__ = ["DEFAULT_FEATURES", "Feature", "WindowApi", "offering", "offers"]

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 from ...project import Project
 from ..menus import QtMainMenus, make_action
 from ..pages.base import QtPage
+from ..tree import QtElementTree
 
 PageFactory = Callable[[str], QtPage | None]
 EnabledRule = str | Callable[[QtPage | None], bool]
@@ -34,6 +35,9 @@ class WindowHost(Protocol):
     def open_location(self, path: str, line: int, col: int = 1) -> QtPage | None: ...
     def add_dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget: ...
     def mark_failing_elements(self, counts: dict[str, int]) -> None: ...
+    def reload_now(self) -> None: ...
+    @property
+    def tree(self) -> QtElementTree: ...
 
 
 def offers(page: QtPage | None, capability: str) -> bool:
@@ -115,6 +119,20 @@ class WindowApi(QObject):
     def mark_failing_elements(self, counts: dict[str, int]) -> None:
         """Badge elements in the element tree with their failure counts."""
         self._host.mark_failing_elements(counts)
+
+    def reload_now(self) -> None:
+        """Load the app from disk on this thread, now (after a feature wrote files itself)."""
+        self._host.reload_now()
+
+    @property
+    def element_tree(self) -> QtElementTree:
+        """The element tree on the left: its signals, its + button."""
+        return self._host.tree
+
+    @property
+    def dialog_parent(self) -> QWidget:
+        """The window, as the parent of a feature's dialogs and menus."""
+        return self._window
 
     # -- what the window shows
     def show_status(self, text: str, msecs: int = 5000) -> None:

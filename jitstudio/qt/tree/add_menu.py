@@ -24,7 +24,7 @@ ELEMENT_ACTIONS = (
 NEW_ACTIONS = [key for key, _ in EVENT_ACTIONS] + [key for key, _, _ in ELEMENT_ACTIONS]
 
 
-def build_add_menu(parent: QWidget, trigger: Callable[[str], None]) -> QMenu:
+def build_add_menu(parent: QWidget, trigger: Callable[[str], object]) -> QMenu:
     """The menu; choosing an entry calls trigger(key), key one of NEW_ACTIONS."""
     menu = QMenu(parent)
     events = menu.addMenu(icon("event"), "Event")

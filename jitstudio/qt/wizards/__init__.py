@@ -1,4 +1,6 @@
 """One dialog per kind of new element: five event wizards and five element forms."""
+from ._base import EventWizard
+from ._element_base import ElementWizard
 from .agent_event import AgentEventWizard
 from .approval_event import ApprovalEventWizard
 from .assistant_event import AssistantEventWizard
@@ -10,7 +12,8 @@ from .new_model import NewModelWizard
 from .new_service import NewServiceWizard
 from .new_workflow import NewWorkflowWizard
 
-WIZARDS = {
+# Each sets `created` to the new element's fullName when Finish made it.
+WIZARDS: dict[str, type[EventWizard] | type[ElementWizard]] = {
     "event:model": ModelEventWizard,
     "event:workflow": ApprovalEventWizard,
     "event:normal": CustomEventWizard,
