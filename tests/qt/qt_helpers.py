@@ -21,3 +21,12 @@ def choose(combo: QComboBox, data) -> None:
     assert index >= 0, f"{data!r} not offered; offered: {[combo.itemData(i) for i in range(combo.count())]}"
     combo.setCurrentIndex(index)
     combo.activated.emit(index)
+
+
+def show_dialog(qtbot, cls, project):
+    """A wizard or form of `cls` on `project`, shown and exposed, closed with the test."""
+    dialog = cls(project)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog

@@ -4,15 +4,7 @@ import json
 from jitstudio.project import load_project
 from jitstudio.project.rules import async_problem
 from jitstudio.qt.wizards import ApprovalEventWizard, ModelEventWizard, NewServiceWizard
-from qt_helpers import choose, click, type_into
-
-
-def _wizard(qtbot, cls, project):
-    wizard = cls(project)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    qtbot.waitExposed(wizard)
-    return wizard
+from qt_helpers import choose, click, show_dialog, type_into
 
 
 def _messages(root) -> list[str]:
@@ -24,7 +16,7 @@ def _sentence(message: str) -> str:
 
 
 def test_model_wizard_and_check_on_async_before(qtbot, project, shop):
-    wizard = _wizard(qtbot, ModelEventWizard, project)
+    wizard = show_dialog(qtbot, ModelEventWizard, project)
     type_into(qtbot, wizard.name, "EarlyAsync")
     choose(wizard.form.model, "models.Order")
     choose(wizard.form.operate, "AddBefore")
@@ -64,7 +56,7 @@ def test_event_page_title_and_check(qtbot, window, shop):
 
 
 def test_approval_wizard_and_check_on_node_change_without_transitions(qtbot, project, shop):
-    wizard = _wizard(qtbot, ApprovalEventWizard, project)
+    wizard = show_dialog(qtbot, ApprovalEventWizard, project)
     type_into(qtbot, wizard.name, "AnyTransition")
     choose(wizard.form.operate, "NodeChange")
 
@@ -80,7 +72,7 @@ def test_approval_wizard_and_check_on_node_change_without_transitions(qtbot, pro
 
 
 def test_service_wizard_and_check_on_an_event_declared_twice(qtbot, project, shop):
-    wizard = _wizard(qtbot, NewServiceWizard, project)
+    wizard = show_dialog(qtbot, NewServiceWizard, project)
     type_into(qtbot, wizard.name, "BillingSvc")
     for _ in range(2):
         click(qtbot, wizard.events.add_button)

@@ -4,24 +4,16 @@ import os
 
 from jitstudio.project import create_model, load_project
 from jitstudio.qt.wizards import CustomEventWizard, ModelEventWizard, NewModelWizard, NewServiceWizard
-from qt_helpers import choose, click, type_into
+from qt_helpers import choose, click, show_dialog, type_into
 
 
 def _snapshot(root):
     return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, files in os.walk(root) for f in files)
 
 
-def _wizard(qtbot, cls, project):
-    wizard = cls(project)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    qtbot.waitExposed(wizard)
-    return wizard
-
-
 def test_bad_names_are_explained_and_nothing_is_written(qtbot, project, shop):
     before = _snapshot(shop)
-    wizard = _wizard(qtbot, ModelEventWizard, project)
+    wizard = show_dialog(qtbot, ModelEventWizard, project)
     assert not wizard.finish.isEnabled()
     assert wizard.message.text() == ""  # an empty name is the starting state, not an error to shout about
     type_into(qtbot, wizard.name, "1stEvent")
@@ -37,7 +29,7 @@ def test_bad_names_are_explained_and_nothing_is_written(qtbot, project, shop):
 
 
 def test_before_event_cannot_be_async(qtbot, project, shop):
-    wizard = _wizard(qtbot, ModelEventWizard, project)
+    wizard = show_dialog(qtbot, ModelEventWizard, project)
     type_into(qtbot, wizard.name, "EarlyAsync")
     choose(wizard.form.operate, "AddBefore")
     click(qtbot, wizard.execution.async_radio)
@@ -49,7 +41,7 @@ def test_before_event_cannot_be_async(qtbot, project, shop):
 
 
 def test_specific_fields_need_a_field_and_filters_must_parse(qtbot, project, shop):
-    wizard = _wizard(qtbot, ModelEventWizard, project)
+    wizard = show_dialog(qtbot, ModelEventWizard, project)
     type_into(qtbot, wizard.name, "Picky")
     choose(wizard.form.model, "models.Order")
     click(qtbot, wizard.form.some_fields)
@@ -75,11 +67,11 @@ def test_nothing_to_subscribe_to(qtbot, tmp_path):
     root.mkdir()
     (root / "app.json").write_text(json.dumps({"name": "empty"}))
     project = load_project(root)
-    model_wizard = _wizard(qtbot, ModelEventWizard, project)
+    model_wizard = show_dialog(qtbot, ModelEventWizard, project)
     type_into(qtbot, model_wizard.name, "Anything")
     assert "no model to subscribe to" in model_wizard.message.text()
     assert not model_wizard.finish.isEnabled()
-    custom = _wizard(qtbot, CustomEventWizard, project)
+    custom = show_dialog(qtbot, CustomEventWizard, project)
     type_into(qtbot, custom.name, "Anything")
     assert "No service declares an event" in custom.message.text()
     assert not custom.finish.isEnabled()
@@ -88,7 +80,7 @@ def test_nothing_to_subscribe_to(qtbot, tmp_path):
 
 
 def test_model_and_service_forms(qtbot, project, shop):
-    model = _wizard(qtbot, NewModelWizard, project)
+    model = show_dialog(qtbot, NewModelWizard, project)
     type_into(qtbot, model.name, "Invoice")
     click(qtbot, model.fields.add_button)
     assert "needs a name" in model.message.text()
@@ -103,7 +95,7 @@ def test_model_and_service_forms(qtbot, project, shop):
     text = (shop / "models/Invoice/model.py").read_text()
     assert "total = datatypes.Money(" in text and "dueDate = datatypes.Date(" in text
 
-    service = _wizard(qtbot, NewServiceWizard, project)
+    service = show_dialog(qtbot, NewServiceWizard, project)
     type_into(qtbot, service.name, "BillingSvc")
     click(qtbot, service.functions.add_button)
     service.functions.set_cell(0, "name", "bill")

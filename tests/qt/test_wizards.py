@@ -8,19 +8,11 @@ from jitstudio.project import load_project
 from jitstudio.qt.wizards import (
     AgentEventWizard, ApprovalEventWizard, AssistantEventWizard, CustomEventWizard, ModelEventWizard,
 )
-from qt_helpers import choose, click, type_into
+from qt_helpers import choose, click, show_dialog, type_into
 
 
 def _ejson(root, name):
     return json.loads((root / "events" / name / "e.json").read_text())
-
-
-def _open(qtbot, cls, project):
-    wizard = cls(project)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    qtbot.waitExposed(wizard)
-    return wizard
 
 
 def _finish(qtbot, wizard):
@@ -30,7 +22,7 @@ def _finish(qtbot, wizard):
 
 
 def test_model_event_wizard_writes_the_event(qtbot, project, shop):
-    wizard = _open(qtbot, ModelEventWizard, project)
+    wizard = show_dialog(qtbot, ModelEventWizard, project)
     type_into(qtbot, wizard.name, "OrderShipped")
     type_into(qtbot, wizard.title_edit, "Tell the customer their order shipped")
     form = wizard.form
@@ -56,7 +48,7 @@ def test_model_event_wizard_writes_the_event(qtbot, project, shop):
 
 
 def test_model_event_with_service_function(qtbot, project, shop):
-    wizard = _open(qtbot, ModelEventWizard, project)
+    wizard = show_dialog(qtbot, ModelEventWizard, project)
     type_into(qtbot, wizard.name, "AuditOrders")
     choose(wizard.form.model, "models.Order")
     click(qtbot, wizard.function.service_radio)
@@ -72,7 +64,7 @@ def test_model_event_with_service_function(qtbot, project, shop):
 
 
 def test_approval_event_wizard(qtbot, project, shop):
-    wizard = _open(qtbot, ApprovalEventWizard, project)
+    wizard = show_dialog(qtbot, ApprovalEventWizard, project)
     type_into(qtbot, wizard.name, "ManagerActed")
     choose(wizard.form.workflow, "workflows.RefundApproval")
     choose(wizard.form.operate, "NodeHandled")
@@ -89,7 +81,7 @@ def test_approval_event_wizard(qtbot, project, shop):
 
 
 def test_approval_node_change(qtbot, project, shop):
-    wizard = _open(qtbot, ApprovalEventWizard, project)
+    wizard = show_dialog(qtbot, ApprovalEventWizard, project)
     type_into(qtbot, wizard.name, "ReachedFinance")
     choose(wizard.form.operate, "NodeChange")
     wizard.form.trigger_nodes.check("before.financeApproval")
@@ -99,7 +91,7 @@ def test_approval_node_change(qtbot, project, shop):
 
 
 def test_custom_event_wizard(qtbot, project, shop):
-    wizard = _open(qtbot, CustomEventWizard, project)
+    wizard = show_dialog(qtbot, CustomEventWizard, project)
     type_into(qtbot, wizard.name, "PaidAgain")
     choose(wizard.form.declared, "services.OrderSvc.orderPaid")
     click(qtbot, wizard.function.service_radio)
@@ -112,7 +104,7 @@ def test_custom_event_wizard(qtbot, project, shop):
 
 
 def test_assistant_event_wizard_node_level(qtbot, project, shop):
-    wizard = _open(qtbot, AssistantEventWizard, project)
+    wizard = show_dialog(qtbot, AssistantEventWizard, project)
     type_into(qtbot, wizard.name, "AgentAnswered")
     choose(wizard.form.assistant, "aiassistants.ShopAssistant")
     choose(wizard.form.level, "node")
@@ -127,7 +119,7 @@ def test_assistant_event_wizard_node_level(qtbot, project, shop):
 
 
 def test_assistant_event_wizard_lifecycle_with_service(qtbot, project, shop):
-    wizard = _open(qtbot, AssistantEventWizard, project)
+    wizard = show_dialog(qtbot, AssistantEventWizard, project)
     type_into(qtbot, wizard.name, "TurnDone")
     choose(wizard.form.level, "lifecycle")
     choose(wizard.form.lifecycle, "turnEnd")
@@ -139,7 +131,7 @@ def test_assistant_event_wizard_lifecycle_with_service(qtbot, project, shop):
 
 
 def test_agent_event_wizard_switches_the_tool_stage_on(qtbot, project, shop):
-    wizard = _open(qtbot, AgentEventWizard, project)
+    wizard = show_dialog(qtbot, AgentEventWizard, project)
     type_into(qtbot, wizard.name, "RefundRequested")
     choose(wizard.form.agent, "aiagents.OrderAgent")
     choose(wizard.form.tool, "0")
