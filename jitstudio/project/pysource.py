@@ -6,6 +6,7 @@ import warnings
 import copy
 import functools
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,9 +75,14 @@ class ClassSource:
     issues: list[SourceIssue] = field(default_factory=list)
 
 
+# catch_warnings saves and restores the process-wide filters: two threads inside it at once would leave the
+# other's "ignore" in place, or drop it too early.
+_WARNINGS_LOCK = threading.Lock()
+
+
 def _compile(text: str, filename: str) -> tuple[ast.Module | None, SourceIssue | None]:
     try:
-        with warnings.catch_warnings():
+        with _WARNINGS_LOCK, warnings.catch_warnings():
             warnings.simplefilter("ignore", (SyntaxWarning, DeprecationWarning))  # the app's code, not ours
             return ast.parse(text, filename), None
     except SyntaxError as exc:
