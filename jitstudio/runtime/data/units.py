@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Callable, Iterator
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, RootTransaction
 
 _current: ContextVar["Unit | None"] = ContextVar("jitstudio_unit", default=None)
 
@@ -20,7 +20,7 @@ class Unit:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._conn: Connection | None = None
-        self._trans = None
+        self._trans: RootTransaction | None = None
         self.after_commit: list[Callable[[], None]] = []
 
     @property
@@ -36,7 +36,7 @@ class Unit:
         return self._conn is not None
 
     def _finish(self, ok: bool) -> None:
-        if self._conn is None:
+        if self._conn is None or self._trans is None:
             return
         try:
             if ok:

@@ -137,6 +137,7 @@ class Dispatcher:
 
     def enqueue(self, event: CompiledEvent, args: tuple, kwargs: dict) -> Outcome:
         ctx = current_execution()
+        payload: dict[str, Any]
         if ctx is None:
             payload = {"args": list(args), "kwargs": kwargs, "chain": [], "parent": None, "request": None}
         else:

@@ -77,7 +77,7 @@ class Outbox:
             params = [values[n] for n in order]
         else:
             params = dict(zip(self._COLUMNS, values))
-        cursor = conn.connection.dbapi_connection.cursor()
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # open while conn is
         try:
             cursor.execute(sql, params)
         finally:
@@ -89,7 +89,7 @@ class Outbox:
         compiled = self._insert.values({k: None for k in self._COLUMNS}).compile(dialect=conn.dialect)
         order: tuple[int, ...] | None = ()
         if compiled.positional:
-            order = tuple(self._COLUMNS.index(name) for name in compiled.positiontup)
+            order = tuple(self._COLUMNS.index(name) for name in compiled.positiontup or ())
             if order == tuple(range(len(self._COLUMNS))):
                 order = None
         found = self._sql[conn.dialect.name] = (str(compiled), order)
