@@ -84,6 +84,13 @@ def event_findings(kind: str, data: Mapping[str, Any]) -> list[Finding]:
         found.append(Finding("/asyncType", problem, "warning"))
     if kind == "workflow":
         found += _workflow_event_findings(data)
+    if kind == "agent" and data.get("blocking") is True:
+        if data.get("stage") != "preEvent":
+            found.append(Finding("/blocking", "only a preEvent handler can veto a tool call; blocking has no effect "
+                                 f"on a {data.get('stage') or 'handler without a stage'}", "warning"))
+        elif data.get("asyncType") is True:
+            found.append(Finding("/blocking", "an async preEvent handler runs after the tool was called, so it cannot "
+                                 "veto it; make it synchronous or drop blocking", "warning"))
     return found
 
 

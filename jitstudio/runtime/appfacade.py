@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..errors import ElementNotFound
 from ..project import EventElement, Project, ServiceElement
-from .events import get_sender
+from .events import as_args, get_sender, payload_args
 from .execution import current_event, step
 from .values import JitDict, native
 from .values.typedargs import TypedArgs
@@ -62,10 +62,18 @@ class ServiceProxy:
 
 
 class EventHandle:
-    """`app.getElement("events.X")`: `call(*args, **kwargs)` runs the event's handler now, recorded."""
+    """`app.getElement("events.X")`: the event's e.json members as attributes (title, type, sender, operate or
+    stage, func, funcType, asyncType, enable, filter, fields …; all of them in `spec`), `call(*args, **kwargs)`
+    to run its function now, recorded, and `handleNode(node, args, kwargs)` to run it as the runtime does."""
 
-    def __init__(self, event: "CompiledEvent", dispatcher: "Dispatcher"):
-        self.event, self._dispatcher = event, dispatcher
+    _METHODS = frozenset({"call", "getSender", "handleNode"})
+
+    def __init__(self, event: "CompiledEvent", dispatcher: "Dispatcher", models: Mapping[str, "ModelApi"]):
+        self.spec: dict[str, Any] = event.spec.model_dump() if event.spec is not None else {}
+        for key, value in self.spec.items():
+            if key not in self._METHODS and key.isidentifier():
+                setattr(self, key, value)
+        self.event, self._dispatcher, self._models = event, dispatcher, models
         self.name, self.fullName = event.element.name, event.full_name
         self.type, self.sender, self.operate = event.event_type, event.sender, event.operate
         self.enable, self.asyncType, self.title = int(event.enabled), event.is_async, event.element.title
@@ -76,6 +84,21 @@ class EventHandle:
 
     def call(self, *args: Any, **kwargs: Any) -> Any:
         return self._dispatcher.run_now(self.event, args, kwargs, raise_errors=True).value
+
+    def handleNode(self, node: Any = None, args: Any = (), kwargs: dict | None = None) -> tuple[Any, tuple, dict]:
+        """Run the event's function with `args` and `kwargs` as the runtime would (a dict of eventOutData
+        becomes the JitDict a handler receives), recorded, whatever its switch says; a handler's error is
+        raised. Returns `(node, args, kwargs)` as the function got them; an agent event's node gets a `remark`
+        ("Before calling searchTool")."""
+        call_args, call_kwargs = as_args(args), dict(kwargs or {})
+        kind = self.event.kind
+        if kind in ("model", "workflow", "agent") and len(call_args) == 1 and not call_kwargs:
+            call_args, call_kwargs = payload_args(self.event, call_args[0], self._models)
+        self._dispatcher.run_now(self.event, call_args, call_kwargs, raise_errors=True)
+        if node is not None and kind == "agent" and call_args and isinstance(call_args[0], JitDict):
+            when = "Before" if self.event.operate == "preEvent" else "After"
+            node.remark = f"{when} calling {call_args[0].get('toolName', '')}"
+        return node, call_args, call_kwargs
 
 
 class EventApi:
@@ -166,7 +189,7 @@ class Elements:
         if isinstance(element, ServiceElement):
             found = ServiceProxy(full_name, self._handlers.service(full_name), self._typed)
         elif isinstance(element, EventElement) and full_name in self._index.by_name:
-            found = EventHandle(self._index.by_name[full_name], self._dispatcher)
+            found = EventHandle(self._index.by_name[full_name], self._dispatcher, self._models)
         elif family in self._factories:
             found = self._factories[family](full_name)
         if found is None:

@@ -53,7 +53,8 @@ def test_tool_call_with_events_and_data(tmp_path):
     assert host.function_calls == [("services.OrderSvc.getOrder", (), {"orderId": 1})]
     assert seen == [
         {"toolName": "services.OrderSvc.getOrder", "stage": "preEvent", "args": {"orderId": 1}},
-        {"toolName": "services.OrderSvc.getOrder", "stage": "postEvent", "args": '{"id": 1, "status": "paid"}'},
+        {"toolName": "services.OrderSvc.getOrder", "stage": "postEvent", "args": '{"id": 1, "status": "paid"}',
+         "inputs": {"orderId": 1}, "result": {"id": 1, "status": "paid"}},
     ]
     assert host.fired() == ["events.Pre", "events.Post"]
     tool_message = result.messages[3]
@@ -62,12 +63,12 @@ def test_tool_call_with_events_and_data(tmp_path):
     assert [kind for kind, _ in host.steps] == ["llm", "tool", "llm"]
 
 
-def test_without_data_only_tool_name_and_stage(tmp_path):
+def test_without_data_the_args_key_stays_with_an_empty_value(tmp_path):
     host, seen = agent_app(tmp_path, [call("services.OrderSvc.getOrder", {"orderId": 2}), answer("ok")], functions={
         "getOrder": {"preEvent": {"withData": False}, "postEvent": {"withData": False}}})
     AgentRunner(host, "aiagents.Desk").run("?")
-    assert seen == [{"toolName": "services.OrderSvc.getOrder", "stage": "preEvent"},
-                    {"toolName": "services.OrderSvc.getOrder", "stage": "postEvent"}]
+    assert seen == [{"toolName": "services.OrderSvc.getOrder", "stage": "preEvent", "args": {}},
+                    {"toolName": "services.OrderSvc.getOrder", "stage": "postEvent", "args": ""}]
 
 
 def test_a_missing_stage_fires_nothing(tmp_path):
@@ -89,7 +90,8 @@ def test_raising_tool_fires_post_event_with_the_error_and_the_model_sees_it(tmp_
     assert result.answer == "There is no order 9."
     assert result.tool_calls[0].error == "LookupError: order 9 does not exist"
     assert seen[1] == {"toolName": "services.OrderSvc.getOrder", "stage": "postEvent",
-                       "args": "Error: LookupError: order 9 does not exist", "error": "LookupError: order 9 does not exist"}
+                       "args": "Error: LookupError: order 9 does not exist", "inputs": {"orderId": 9},
+                       "error": "LookupError: order 9 does not exist"}
     assert provider.requests[1][-1] == {"role": "tool", "tool_call_id": "call_1", "content": "Error: LookupError: order 9 does not exist"}
 
 

@@ -80,7 +80,8 @@ def test_agent_runs_against_a_local_chat_completions_server(tmp_path, monkeypatc
 
     assert result.answer == "Order 4 is shipped."
     assert host.function_calls == [("services.OrderSvc.getOrder", (), {"orderId": 4})]
-    assert posted == [{"toolName": "services.OrderSvc.getOrder", "stage": "postEvent", "args": '{"id": 4, "status": "shipped"}'}]
+    assert posted == [{"toolName": "services.OrderSvc.getOrder", "stage": "postEvent", "args": '{"id": 4, "status": "shipped"}',
+                       "inputs": {"orderId": 4}, "result": {"id": 4, "status": "shipped"}}]
     first, second = server.requests
     assert first["path"] == "/v1/chat/completions" and first["auth"] == "Bearer sk-local-test"
     assert first["body"]["model"] == "local-llama" and first["body"]["temperature"] == 0

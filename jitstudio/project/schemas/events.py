@@ -126,6 +126,7 @@ class AIAgentEventSpec(EventSpec):
     type: Literal["events.AIAgentType"]
     sender: str
     stage: Literal[AGENT_STAGES]  # type: ignore[valid-type]
+    blocking: bool = False  # a preEvent handler that raises vetoes the tool call
 
 
 EVENT_SPECS: dict[str, type[EventSpec]] = {

@@ -1,7 +1,9 @@
 """The agent loop: ask the model, run the tools it calls, hand results (or errors) back, until it answers.
 
 Tool events (`events.AIAgentType`, sender = the agent, stage preEvent/postEvent) are hooks: a failing
-handler is recorded and never stops the tool or the run; a tool that raises still fires its postEvent.
+handler is recorded and never stops the tool or the run; a tool that raises still fires its postEvent. A
+preEvent handler whose e.json says `"blocking": true` may veto the call by raising: the tool is not called,
+and the model is told who refused and why.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Any, Callable
 
 from ....errors import AppError
 from ....project import AgentElement
-from ...values import JitDict, native, wrap
+from ...values import JitDict, JitValue, native, wrap
 from ..host import EventLog, Host, enabled_events
 from .providers import ChatProvider, message_text, parse_arguments, provider_from_config
 from .tools import Tool, build_tools
@@ -142,7 +144,10 @@ class AgentRunner:
             error = f"the arguments of {name} are not a JSON object: {exc}"
             return ToolCallResult(call_id, name, {}, f"Error: {error}", error)
         if tool.pre is not None:
-            self._fire(tool, "preEvent", JitDict.new({}, arguments) if tool.pre.withData else None, None, log)
+            refusal = self._fire(tool, "preEvent", log, args=JitDict.new({}, arguments) if tool.pre.withData else JitDict({}))
+            if refusal is not None:
+                return ToolCallResult(call_id, name, arguments, f"Error: {refusal}", refusal)
+        value: Any = None
         try:
             with self.host.step("tool", name, arguments=arguments):
                 value = self.host.call_function(name, (), arguments)
@@ -151,19 +156,34 @@ class AgentRunner:
             error = f"{type(exc).__name__}: {exc}"
             done = ToolCallResult(call_id, name, arguments, f"Error: {error}", error)
         if tool.post is not None:
-            self._fire(tool, "postEvent", wrap(done.result, "Ltext") if tool.post.withData else None, done.error, log)
+            if tool.post.withData:
+                data = {"args": wrap(done.result, "Ltext"), "inputs": JitDict.new({}, arguments)}
+                if done.error is None and value is not None:
+                    data["result"] = _typed(value)
+            else:
+                data = {"args": wrap("", "Ltext")}
+            self._fire(tool, "postEvent", log, error=done.error, **data)
         return done
 
-    def _fire(self, tool: Tool, stage: str, data: Any, error: str | None, log: EventLog) -> None:
+    def _fire(self, tool: Tool, stage: str, log: EventLog, error: str | None = None, **data: Any) -> str | None:
+        """Run the stage's events of this agent with `toolName`, `stage`, `data` (and `error`); the refusal of
+        the first blocking preEvent handler that raised, if any."""
         for event in enabled_events(self.host.project, "events.AIAgentType"):
             spec = event.event_spec
             if spec.sender != self.full_name or spec.stage != stage:
                 continue
-            items: dict[str, Any] = {"toolName": wrap(tool.name, "Stext"), "stage": wrap(stage, "Stext")}
-            if data is not None:
-                items["args"] = data
+            items: dict[str, Any] = {"toolName": wrap(tool.name, "Stext"), "stage": wrap(stage, "Stext"), **data}
             if error is not None:
                 items["error"] = wrap(error, "Ltext")
             payload = JitDict(items)
             outcome = self.host.run_event(event, (payload,), {}, trigger=f"{self.full_name}.{stage}")
             log.add(event, stage, outcome, payload.toDict())
+            if outcome.failed and stage == "preEvent" and getattr(spec, "blocking", False):
+                return f"{event.full_name} refused the call to {tool.name}: {outcome.message}"
+        return None
+
+
+def _typed(value: Any) -> Any:
+    """A tool's return value as the data a handler reads: dicts as JitDict, lists as JitList, rows and other
+    datatype objects as they are, scalars typed by their value."""
+    return value if isinstance(value, JitValue) else wrap(native(value))
