@@ -11,6 +11,7 @@ import sys
 from typing import Any, Callable
 
 from ..runtime import Runtime
+from ..runtime.engines.ai.sessions import SESSION_TYPES
 from ..runtime.engines.approvals import ApprovalAborted, acting_as
 from ._common import UsageError, json_arg, open_runtime, print_json as _print, run_action
 
@@ -58,7 +59,8 @@ def cmd_agent(args) -> int:
 def cmd_assistant(args) -> int:
     def action(rt: Runtime) -> None:
         inputs = _json_object(args.inputs, "--inputs")
-        turn = rt.engines.assistant(_full("aiassistants", args.assistant)).run(args.input, inputs, args.session)
+        turn = rt.engines.assistant(_full("aiassistants", args.assistant)).run(
+            args.input, inputs, args.session, session_type=args.session_type, app_name=args.from_app)
         if args.json:
             _print(turn.to_json())
             return
@@ -120,6 +122,10 @@ def register(subparsers) -> None:
     assistant.add_argument("input", metavar="INPUT")
     assistant.add_argument("--session", metavar="ID", help="continue this session (default: a new one)")
     assistant.add_argument("--inputs", metavar="JSON", help="further start inputs as a JSON object, e.g. {\"orderId\": 1}")
+    assistant.add_argument("--session-type", metavar="TYPE", type=str.upper, choices=SESSION_TYPES,
+                           help="the type of a new session: TEXT (default) or VOICE")
+    assistant.add_argument("--from-app", metavar="NAME", help="the turn is started by this app, not a user "
+                                                            "(history step APP_TRIGGER_NODE with appName)")
     assistant.add_argument("--json", action="store_true", help="print reply, history and events as JSON")
     assistant.set_defaults(func=cmd_assistant)
 

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from jitstudio.cli import main
+from jitstudio.runtime import Runtime
 
 
 
@@ -62,6 +63,36 @@ def test_assistant_turns_keep_their_session(shop, capsys):
     assert [s["nodeId"] for s in again["history"]] == ["start", "checkOrderId", "orderAgent", "orderAgent", "end"]
     records = run_json(capsys, "records", shop, "--event", "aiassistants.ShopAssistant", "--json")
     assert len(records) == 2 and all(r["status"] == "success" for r in records)
+
+
+VOICE_SETUP = """
+def customFunc(eventOutData):
+    state = eventOutData.state
+    if state.sessionType == "VOICE":
+        state.memory["voice"] = f"set up for {state.sessionId}"
+"""
+
+
+def test_assistant_session_type_and_app_trigger(shop, capsys):
+    event = shop / "events" / "VoiceSetup"
+    event.mkdir()
+    (event / "e.json").write_text(json.dumps({"title": "Voice setup", "type": "events.AIAssistantType", "funcType": "Inner",
+                                              "sender": "aiassistants.ShopAssistant", "operate": "init", "enable": 1}))
+    (event / "inner.py").write_text(VOICE_SETUP)
+    (event / "__init__.py").write_text("from .inner import customFunc\n")
+    question = ("What is the status of order 1?", "--inputs", '{"orderId": 1}')
+    voice = run_json(capsys, "assistant", shop, "ShopAssistant", *question, "--session-type", "voice", "--json")
+    assert voice["sessionType"] == "VOICE" and voice["history"][0]["type"] == "TRIGGER_NODE"
+    with Runtime(shop, async_worker=False) as rt:
+        memory = rt.engines.assistant("aiassistants.ShopAssistant").sessions.load("aiassistants.ShopAssistant", voice["sessionId"]).memory
+    assert memory == {"voice": f"set up for {voice['sessionId']}"}
+    code, _, err = run(capsys, "assistant", shop, "ShopAssistant", "Typing now", "--session", voice["sessionId"], "--session-type", "TEXT")
+    assert code == 2 and "is a VOICE session" in err
+    with pytest.raises(SystemExit) as exited:
+        run(capsys, "assistant", shop, "ShopAssistant", "Hi", "--session-type", "EMAIL")
+    assert exited.value.code == 2 and "invalid choice: 'EMAIL'" in capsys.readouterr().err
+    crm = run_json(capsys, "assistant", shop, "ShopAssistant", *question, "--from-app", "crm", "--json")
+    assert crm["sessionType"] == "TEXT" and (crm["history"][0]["type"], crm["history"][0]["appName"]) == ("APP_TRIGGER_NODE", "crm")
 
 
 def test_refund_approval_through_two_levels(shop, capsys):

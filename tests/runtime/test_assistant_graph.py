@@ -139,7 +139,8 @@ def test_error_caught_when_the_handler_says_so(assistant_app):
     errors = []
     handle(host, "error", lambda data: errors.append(data) or {"throwError": data.nodeId.value != "lookup"})
     turn = AssistantRunner(host, SENDER).run("status?", {"orderId": 7, "orderIds": [7]})
-    assert errors[0].error.value == "ConnectionError: order database is down" and errors[0].nodeId.value == "lookup"
+    assert str(errors[0].error) == "ConnectionError: order database is down" and errors[0].nodeId.value == "lookup"
+    assert errors[0].error.text.value == str(errors[0].error)
     assert turn.reply == "Orders 7 and 8 are paid."
     caught = [s for s in turn.history if s.nodeId == "lookup"][0]
     assert caught.raw == {"error": "order database is down", "caught": True}

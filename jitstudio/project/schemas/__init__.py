@@ -2,7 +2,7 @@
 from .common import ArgSpec, ElementSpec, FunctionSpec, Spec
 from .elements import (
     AgentConfig, AgentSpec, AgentTool, AppSpec, AssistantConfig, AssistantEdge, AssistantNode, AssistantSpec,
-    EventDesc, ModelSpec, NodeEvents, RuntimeSettings, ServiceSpec, ToolFunctionConfig, WorkflowConfig,
+    EventDesc, HistoryWindow, ModelSpec, NodeEvents, RuntimeSettings, ServiceSpec, ToolFunctionConfig, WorkflowConfig,
     WorkflowLink, WorkflowNode, WorkflowSpec, ASSISTANT_NODE_TYPES, EVENTFUL_NODE_TYPES, WORKFLOW_NODE_TYPES,
 )
 from .events import (

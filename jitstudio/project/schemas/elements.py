@@ -140,6 +140,14 @@ class NodeEvents(Spec):
     afterRunOutputArgs: list[OutputArg] = []
 
 
+class HistoryWindow(Spec):
+    """How much of a session's conversation an assistant's model calls see: the newest messages, at most
+    `maxMessages` of them and about `maxTokens` tokens (estimated; see runtime/engines/ai/history.py)."""
+
+    maxMessages: int = Field(default=20, ge=0)
+    maxTokens: int = Field(default=4000, ge=0)
+
+
 class AssistantNode(Spec):
     id: str
     type: Literal[ASSISTANT_NODE_TYPES]  # type: ignore[valid-type]
@@ -148,6 +156,7 @@ class AssistantNode(Spec):
     agent: str | None = None
     function: str | None = None
     events: NodeEvents = NodeEvents()
+    historyWindow: HistoryWindow | None = None  # an aiagent node's own window; keys it leaves out come from the assistant's
 
 
 class AssistantEdge(Spec):
@@ -177,5 +186,6 @@ class AssistantConfig(Spec):
     welcomeMessage: str | None = None
     prologues: list[str] = []
     llmConfig: dict[str, Any] = {}
+    historyWindow: HistoryWindow = HistoryWindow()
     nodes: dict[str, AssistantNode]
     edges: list[AssistantEdge] = []

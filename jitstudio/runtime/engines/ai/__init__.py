@@ -6,12 +6,12 @@ from .elements import AgentApi, AssistantApi
 from .providers import (
     ChatProvider, OpenAICompatibleProvider, ProviderError, ReplayProvider, provider_from_config, resolve_api_key,
 )
-from .sessions import AssistantState, HistoryStep, SessionStore
+from .sessions import AssistantState, HistoryStep, SessionError, SessionStore
 from .tools import Tool, ToolConfigError, build_tools, function_schema
 
 __all__ = [
     "AgentApi", "AgentError", "AgentResult", "AgentRunner", "AssistantApi", "AssistantError", "AssistantRunner",
     "AssistantState", "ChatProvider", "HistoryStep", "OpenAICompatibleProvider", "ProviderError", "ReplayProvider",
-    "SessionStore", "Tool", "ToolCallResult", "ToolConfigError", "Turn", "build_tools", "function_schema",
+    "SessionError", "SessionStore", "Tool", "ToolCallResult", "ToolConfigError", "Turn", "build_tools", "function_schema",
     "provider_from_config", "render_prompt", "resolve_api_key", "trackAnalyticsEvent",
 ]

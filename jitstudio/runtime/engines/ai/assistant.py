@@ -13,9 +13,10 @@ from ....project import AssistantElement, qfilter
 from ....project.schemas import AssistantEdge, AssistantNode
 from ...values import native
 from .agent import AgentRunner
-from .assistant_events import AssistantEvents, lifecycle_payload
+from .assistant_events import AssistantEvents, ErrorInfo, lifecycle_payload
 from ..host import EventLog, Host
-from .sessions import AssistantState, HistoryStep, SessionStore, new_id
+from .history import ConversationProvider, Window, conversation
+from .sessions import APP_TRIGGER, AssistantState, HistoryStep, SessionError, SessionStore, new_id, session_type_of
 
 STEP_TYPES = {"start": "TRIGGER_NODE", "aiagent": "LLM_NODE", "function": "TOOL_NODE", "ifelse": "IF_ELSE_NODE",
               "iteration": "ITERATION_NODE", "end": "END_NODE"}
@@ -34,6 +35,7 @@ class AssistantError(AppError):
 class Turn:
     assistant: str
     session_id: str
+    session_type: str = "TEXT"
     reply: Any = None
     qualified: bool = True
     return_value: Any = None
@@ -43,14 +45,15 @@ class Turn:
     def to_json(self) -> dict[str, Any]:
         from ...values.jsonable import to_jsonable
 
-        return {"assistant": self.assistant, "sessionId": self.session_id, "reply": to_jsonable(self.reply),
+        return {"assistant": self.assistant, "sessionId": self.session_id, "sessionType": self.session_type,
+                "reply": to_jsonable(self.reply),
                 "qualified": self.qualified, "returnValue": to_jsonable(self.return_value),
                 "history": [h.to_json() for h in self.history], "events": self.events.to_json()}
 
 
 class _Context:
-    def __init__(self, state: AssistantState, events: AssistantEvents):
-        self.state, self.events = state, events
+    def __init__(self, state: AssistantState, events: AssistantEvents, question_id: str):
+        self.state, self.events, self.question_id = state, events, question_id
         self.outputs: dict[str, dict[str, Any]] = {}
         self.loops: dict[str, dict[str, Any]] = {}
         self.reply: Any = None
@@ -107,16 +110,27 @@ class AssistantRunner:
 
     # a turn
     def run(self, message: str, inputs: dict[str, Any] | None = None, session_id: str | None = None,
-            session_type: str = "TEXT") -> Turn:
-        payload = {"message": message, "inputs": native(inputs) or {}, "sessionId": session_id}
+            session_type: str | None = None, app_name: str | None = None) -> Turn:
+        """One turn. `session_type` (TEXT, VOICE) is a new session's type (default TEXT); `app_name` says the
+        turn was started by that app rather than a user (its history step is APP_TRIGGER_NODE)."""
+        session_type = session_type_of(session_type)
+        payload: dict[str, Any] = {"message": message, "inputs": native(inputs) or {}, "sessionId": session_id}
+        if session_type:
+            payload["sessionType"] = session_type
+        if app_name:
+            payload["appName"] = app_name
         return self.host.record(self.full_name, self.element.type or "aiassistants.NormalType", "run", payload,
-                                lambda: self._turn(message, inputs, session_id, session_type))
+                                lambda: self._turn(message, inputs, session_id, session_type, app_name))
 
-    def _turn(self, message, inputs, session_id, session_type) -> Turn:
+    def _turn(self, message, inputs, session_id, session_type, app_name) -> Turn:
         state = self.sessions.load(self.full_name, session_id) if session_id else None
         created = state is None
-        state = state or AssistantState(session_id or new_id("session"), session_type)
-        turn = Turn(self.full_name, state.sessionId)
+        if state is None:
+            state = AssistantState(session_id or new_id("session"), session_type or "TEXT")
+        elif session_type and session_type != state.sessionType:
+            raise SessionError(f"session {state.sessionId} is a {state.sessionType} session; "
+                               f"it cannot go on as a {session_type} session")
+        turn = Turn(self.full_name, state.sessionId, state.sessionType)
         events = AssistantEvents(self.host, self.full_name, turn.events)
         token = _running.set(self)
         self._log = turn.events
@@ -124,17 +138,24 @@ class AssistantRunner:
             if created:
                 events.fire("init", lifecycle_payload(state=state))
             events.fire("beforeRun", message)
-            ctx = _Context(state, events)
             start = self.nodes[self.start_id]
             values = {arg.name: arg.value for arg in self.element.spec.inputArgs}
             values.update(native(inputs) or {})
             values["userInput"] = message
-            ctx.outputs[self.start_id] = values
             message_id = state.add_message("user", message)
-            turn.qualified = events.qualified(lifecycle_payload(triggerName=self.start_id, triggerBody=values, state=state))
-            state.add_step("TRIGGER_NODE", self.start_id, start.title or start.id, {**values, "qualified": turn.qualified}, [message_id])
+            ctx = _Context(state, events, message_id)
+            ctx.outputs[self.start_id] = values
+            answer = events.trigger(lifecycle_payload(triggerName=self.start_id, triggerBody=values, state=state))
+            turn.qualified = answer.qualified
+            raw = {**values, "qualified": answer.qualified}
+            if answer.goto:
+                raw["goto"] = answer.goto
+            if app_name:
+                raw["appName"] = app_name
+            state.add_step(APP_TRIGGER if app_name else "TRIGGER_NODE", self.start_id, start.title or start.id, raw,
+                           [message_id], app_name)
             if turn.qualified:
-                self._walk(ctx, [(e, self.start_id) for e in self.out_edges(self.start_id)])
+                self._walk(ctx, self._first_edges(answer.goto, values))
             turn.reply = ctx.reply
             events.fire("afterRun")
             default = {"reply": ctx.reply, "sessionId": state.sessionId, "qualified": turn.qualified}
@@ -145,6 +166,19 @@ class AssistantRunner:
             turn.history = list(state.new_steps)
             self.sessions.save(self.full_name, state, created=created)
         return turn
+
+    def _first_edges(self, goto: str | None, values: dict[str, Any]) -> list[tuple[AssistantEdge, str]]:
+        """The start node's out-edges, or one edge straight to the node triggerEvent named in `goto` (by id,
+        else by title), which is handed the start node's values as its inputs."""
+        if goto is None or goto == self.start_id:
+            return [(e, self.start_id) for e in self.out_edges(self.start_id)]
+        titled = [n.id for n in self.nodes.values() if n.title == goto]
+        if goto not in self.nodes and len(titled) != 1:
+            raise AssistantError(f"triggerEvent answered goto {goto!r}, which names no node of {self.full_name} "
+                                 f"(nodes: {', '.join(self.nodes)})")
+        target = goto if goto in self.nodes else titled[0]
+        mapping = {name: f"{self.start_id}.{name}" for name in values}
+        return [(AssistantEdge(sourceNode=self.start_id, targetNode=target, argMapping=mapping), self.start_id)]
 
     def _walk(self, ctx: _Context, pending: list[tuple[AssistantEdge, str]], stop_at: str | None = None) -> dict[str, Any] | None:
         """Run nodes breadth-first from `pending` edges; returns the outputs of the last node run."""
@@ -173,10 +207,10 @@ class AssistantRunner:
             with self.host.step("node", f"{node.type} {node.id}"):
                 edges = self._execute(ctx, node, inputs)
         except Exception as exc:  # noqa: BLE001 - the error event decides: stop, or catch and continue
-            payload = lifecycle_payload(error=f"{type(exc).__name__}: {exc}", nodeId=node.id, state=ctx.state)
-            if ctx.events.throw(payload):
+            error = ErrorInfo.of(exc)
+            if ctx.events.throw(lifecycle_payload(error=error, nodeId=node.id, state=ctx.state)):
                 raise
-            ctx.outputs[node.id] = {"error": f"{type(exc).__name__}: {exc}"}
+            ctx.outputs[node.id] = {"error": str(error)}
             ctx.state.add_step(STEP_TYPES.get(node.type, "NODE"), node.id, node.title or node.id, {"error": str(exc), "caught": True})
             edges = [e for e in self.out_edges(node.id) if not e.condition and e.sourcePort not in LOOP_PORTS]
         if eventful:
@@ -216,14 +250,20 @@ class AssistantRunner:
     def _agent(self, ctx: _Context, node: AssistantNode, inputs: dict[str, Any]) -> None:
         if not node.agent:
             raise AssistantError(f"aiagent node '{node.id}' names no agent")
-        question = inputs.get("input_data", inputs.get("userInput", ctx.outputs[self.start_id].get("userInput")))
+        question = str(inputs.get("input_data", inputs.get("userInput", ctx.outputs[self.start_id].get("userInput"))) or "")
         variables = {k: v for k, v in inputs.items() if k != "input_data"}
-        result = AgentRunner(self.host, node.agent, defaults=self.llm_defaults).run(str(question or ""), variables)
+        runner = AgentRunner(self.host, node.agent, defaults=self.llm_defaults)
+        asked = ctx.question_id if question == ctx.outputs[self.start_id].get("userInput") else None
+        history = conversation(ctx.state.messages, Window.of(self.config, node), skip_id=asked)
+        if history:
+            runner.provider = ConversationProvider(runner.provider, history)
+        result = runner.run(question, variables)
         for call in result.tool_calls:
             ctx.state.add_step("TOOL_NODE", node.id, call.name, {"input": call.arguments, "output": call.result, "error": call.error})
         ctx.outputs[node.id] = {**result.outputs, "toolCalls": [c.to_json() for c in result.tool_calls]}
         message_id = ctx.state.add_message("assistant", result.answer)
-        ctx.state.add_step("LLM_NODE", node.id, node.title or node.id, {"input": question, "answer": result.answer}, [message_id])
+        ctx.state.add_step("LLM_NODE", node.id, node.title or node.id,
+                           {"input": question, "answer": result.answer, "historyMessages": len(history)}, [message_id])
         ctx.events.log.fired.extend(result.events.fired)
         ctx.events.fire("aiMessage", lifecycle_payload(message=result.answer, state=ctx.state))
 
@@ -239,13 +279,13 @@ class AssistantRunner:
             try:
                 result = qfilter.evaluate(edge.condition, inputs)
             except qfilter.QSyntaxError as exc:
-                error = f"condition {edge.condition!r} is not a valid Q filter: {exc}"
+                error = ErrorInfo.of(exc, f"condition {edge.condition!r} is not a valid Q filter: {exc}")
             elapsed = (time.perf_counter() - started) * 1000
             extra = {"error": error} if error else {}
             ctx.events.fire("onLogicalConditionResult", lifecycle_payload(
                 edge=edge_json, condition=edge.condition, result=result, executionTimeMs=elapsed, state=ctx.state, **extra))
             if error:
-                raise AssistantError(f"{node.id}: {error}")
+                raise AssistantError(f"{node.id}: {error['message']}")
             if result:
                 return edge
         if fallback is None:

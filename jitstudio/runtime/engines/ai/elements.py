@@ -29,11 +29,17 @@ class AssistantApi:
 
     def __init__(self, host: Host, full_name: str):
         self._runner = AssistantRunner(host, full_name)
+        self._app_name = host.project.name
         self.fullName = full_name
 
     def run(self, message: str, chatId: str | None = None, attachments: Any = None, caller: Any = None,
-            streamMode: bool = False, inputs: dict | None = None) -> dict[str, Any]:
-        return self._runner.run(str(native(message)), native(inputs), chatId).to_json()
+            streamMode: bool = False, inputs: dict | None = None, sessionType: str | None = None,
+            appName: str | None = None) -> dict[str, Any]:
+        """A turn started by app code, not by a user: its trigger step is APP_TRIGGER_NODE with `appName`
+        (default: this app's name). `sessionType` (TEXT, VOICE) is a new session's type."""
+        turn = self._runner.run(str(native(message)), native(inputs), native(chatId), session_type=native(sessionType),
+                                app_name=str(native(appName) or self._app_name))
+        return turn.to_json()
 
     def getChatStatus(self, chatId: str) -> str | None:
         return "completed" if self._runner.sessions.load(self.fullName, chatId) is not None else None

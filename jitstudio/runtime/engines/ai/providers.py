@@ -34,7 +34,8 @@ class ChatProvider(Protocol):
 
 
 class ReplayProvider:
-    """Plays recorded assistant messages in order: the n-th answer of a conversation is the n-th recording."""
+    """Plays recorded assistant messages in order: the n-th answer of a conversation is the n-th recording.
+    A conversation starts at its last user message; the exchanges of earlier turns before it do not count."""
 
     name = "replay"
 
@@ -45,7 +46,8 @@ class ReplayProvider:
 
     def complete(self, messages, tools):
         self.requests.append(list(messages))
-        turn = sum(1 for m in messages if m.get("role") == "assistant")
+        question = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=-1)
+        turn = sum(1 for m in messages[question + 1:] if m.get("role") == "assistant")
         if turn >= len(self.responses):
             raise ProviderError(f"the replay has no answer for turn {turn + 1} (it holds {len(self.responses)}); "
                                 "add one to llmConfig.replay or switch to a real provider")

@@ -8,10 +8,14 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, select
 
+from ....errors import UserError
 from ...data import units
 from ...values.jsonable import to_jsonable
 from ...values import JitValue
 from ..host import ensure_tables
+
+SESSION_TYPES = ("TEXT", "VOICE")
+APP_TRIGGER = "APP_TRIGGER_NODE"
 
 metadata = MetaData()
 
@@ -48,6 +52,20 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:16]}"
 
 
+class SessionError(UserError, ValueError):
+    """A session that cannot be continued as asked: another assistant's, or of another session type."""
+
+
+def session_type_of(value: str | None) -> str | None:
+    """The session type named by `value` (any case), None for none; an unknown type is a SessionError."""
+    if value is None or value == "":
+        return None
+    upper = str(value).upper()
+    if upper not in SESSION_TYPES:
+        raise SessionError(f"unknown session type {value!r}; use {' or '.join(SESSION_TYPES)}")
+    return upper
+
+
 @dataclass
 class HistoryStep:
     step: int
@@ -56,10 +74,13 @@ class HistoryStep:
     nodeDisplayName: str | None
     raw: Any = None
     messageIds: list[str] = field(default_factory=list)
+    appName: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["raw"] = to_jsonable(self.raw)
+        if self.appName is None:
+            del data["appName"]
         return data
 
 
@@ -103,8 +124,8 @@ class AssistantState(JitValue):
         return message_id
 
     def add_step(self, step_type: str, node_id: str | None, title: str | None, raw: Any = None,
-                 message_ids: list[str] | None = None) -> HistoryStep:
-        step = HistoryStep(len(self.history) + 1, step_type, node_id, title, raw, list(message_ids or []))
+                 message_ids: list[str] | None = None, app_name: str | None = None) -> HistoryStep:
+        step = HistoryStep(len(self.history) + 1, step_type, node_id, title, raw, list(message_ids or []), app_name)
         self.history.append(step)
         self.new_steps.append(step)
         return step
@@ -124,10 +145,9 @@ class SessionStore:
             if row is None:
                 return None
             if row["assistant"] != assistant:
-                raise ValueError(f"session {session_id} belongs to {row['assistant']}, not {assistant}")
-            steps = [HistoryStep(h["step"], h["type"], h["node_id"], h["node_display_name"], h["raw"], list(h["message_ids"] or []))
-                     for h in conn.execute(select(history_table).where(history_table.c.session_id == session_id)
-                                           .order_by(history_table.c.step)).mappings()]
+                raise SessionError(f"session {session_id} belongs to {row['assistant']}, not {assistant}")
+            steps = [_step(h) for h in conn.execute(select(history_table).where(history_table.c.session_id == session_id)
+                                                    .order_by(history_table.c.step)).mappings()]
         return AssistantState(session_id, row["session_type"], dict(row["memory"] or {}), list(row["messages"] or []), steps)
 
     def save(self, assistant: str, state: AssistantState, *, created: bool) -> None:
@@ -150,3 +170,10 @@ class SessionStore:
             query = query.where(sessions_table.c.assistant == assistant)
         with units.reading(self.engine) as conn:
             return [{"id": r["id"], "assistant": r["assistant"], "updatedAt": r["updated_at"].isoformat()} for r in conn.execute(query).mappings()]
+
+
+def _step(row: Any) -> HistoryStep:
+    """A stored step; an app trigger's appName is read back from its raw trigger data, where it is kept."""
+    raw = row["raw"]
+    app_name = raw.get("appName") if row["type"] == APP_TRIGGER and isinstance(raw, dict) else None
+    return HistoryStep(row["step"], row["type"], row["node_id"], row["node_display_name"], raw, list(row["message_ids"] or []), app_name)
