@@ -100,16 +100,18 @@ class AgentRunner:
         return values
 
     def run(self, user_input: str, variables: dict[str, Any] | None = None,
-            on_message: Callable[[dict[str, Any]], None] | None = None) -> AgentResult:
-        """One run, recorded as an execution of the agent."""
+            on_message: Callable[[dict[str, Any]], None] | None = None,
+            history: list[dict[str, Any]] | None = None) -> AgentResult:
+        """One run, recorded as an execution of the agent. `history` (chat messages of the conversation so far)
+        goes between the system prompt and the question."""
         payload = {"input": user_input, "variables": native(variables) or {}}
         return self.host.record(self.full_name, self.element.type or "aiagents.ReActType", "run", payload,
-                                lambda: self._loop(user_input, variables, on_message))
+                                lambda: self._loop(user_input, variables, on_message, history or []))
 
-    def _loop(self, user_input, variables, on_message) -> AgentResult:
+    def _loop(self, user_input, variables, on_message, history: list[dict[str, Any]]) -> AgentResult:
         emit = on_message or (lambda message: None)
         messages = [{"role": "system", "content": render_prompt(self.prompt, self.variables(variables))},
-                    {"role": "user", "content": str(native(user_input) or "")}]
+                    *history, {"role": "user", "content": str(native(user_input) or "")}]
         outputs = self.element.spec.outputArgs
         result = AgentResult(self.full_name, "", 0, messages, output_name=outputs[0].name if outputs else "answer")
         definitions = [tool.definition() for tool in self.tools.values()]

@@ -15,7 +15,7 @@ from ...values import native
 from .agent import AgentRunner
 from .assistant_events import AssistantEvents, ErrorInfo, lifecycle_payload
 from ..host import EventLog, Host
-from .history import ConversationProvider, Window, conversation
+from .history import Window, conversation
 from .sessions import APP_TRIGGER, AssistantState, HistoryStep, SessionError, SessionStore, new_id, session_type_of
 
 STEP_TYPES = {"start": "TRIGGER_NODE", "aiagent": "LLM_NODE", "function": "TOOL_NODE", "ifelse": "IF_ELSE_NODE",
@@ -255,9 +255,7 @@ class AssistantRunner:
         runner = AgentRunner(self.host, node.agent, defaults=self.llm_defaults)
         asked = ctx.question_id if question == ctx.outputs[self.start_id].get("userInput") else None
         history = conversation(ctx.state.messages, Window.of(self.config, node), skip_id=asked)
-        if history:
-            runner.provider = ConversationProvider(runner.provider, history)
-        result = runner.run(question, variables)
+        result = runner.run(question, variables, history=history)
         for call in result.tool_calls:
             ctx.state.add_step("TOOL_NODE", node.id, call.name, {"input": call.arguments, "output": call.result, "error": call.error})
         ctx.outputs[node.id] = {**result.outputs, "toolCalls": [c.to_json() for c in result.tool_calls]}

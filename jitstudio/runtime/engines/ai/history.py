@@ -14,7 +14,6 @@ from typing import Any
 
 from ....project.schemas import AssistantConfig, AssistantNode
 from ...values import native
-from .providers import ChatProvider
 
 CHARS_PER_TOKEN = 4
 TOKENS_PER_MESSAGE = 4
@@ -75,16 +74,3 @@ def conversation(messages: list[Any], window: Window, *, skip_id: str | None = N
     while chosen and chosen[0]["role"] == "assistant":
         chosen.pop(0)
     return chosen
-
-
-class ConversationProvider:
-    """A provider that sends `history` before the agent's question: the agent's own messages (system
-    prompt, question, tool calls and results) stay as the agent wrote them."""
-
-    def __init__(self, inner: ChatProvider, history: list[dict[str, Any]]):
-        self.inner, self.history = inner, history
-        self.name, self.model = inner.name, inner.model
-
-    def complete(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> dict[str, Any]:
-        question = next((i for i, m in enumerate(messages) if m.get("role") == "user"), len(messages))
-        return self.inner.complete([*messages[:question], *self.history, *messages[question:]], tools)
