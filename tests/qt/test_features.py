@@ -178,6 +178,16 @@ def test_the_new_element_wizards_arrive_through_the_feature_api(qtbot, shop):
     assert opened == ["NewServiceWizard"]  # the tree's + reaches the wizard
 
 
+def test_a_feature_without_a_name_or_a_register_is_refused_where_it_is_written():
+    with pytest.raises(TypeError, match="Silent has no register"):
+        class Silent(Feature):
+            name = "silent"
+    with pytest.raises(TypeError, match="Nameless has no name"):
+        class Nameless(Feature):
+            def register(self) -> None:
+                pass
+
+
 def test_a_feature_is_registered_once_after_what_it_requires(qtbot, shop):
     window = MainWindow(features=())
     qtbot.addWidget(window)

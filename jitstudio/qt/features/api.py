@@ -6,7 +6,7 @@ and asks pages for what they offer by capability name (`jitstudio.qt.pages.base.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
@@ -187,6 +187,13 @@ class Feature(QObject):
         super().__init__(api)
         self.api = api
 
-    def register(self) -> None:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "register", None)):
+            raise TypeError(f"the feature {cls.__name__} has no register() adding what it brings to the window")
+        if not cls.name:
+            raise TypeError(f"the feature {cls.__name__} has no name")
+
+    if TYPE_CHECKING:
+        def register(self) -> None: ...
 
