@@ -24,7 +24,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_BUNDLE = REPO / "packaging" / "build" / "dist" / "jitstudio" / "jitstudio"
-SHOP = REPO / "resources" / "examples" / "shop"
+SHOP = REPO / "jitstudio" / "examples" / "shop"
 MARKER = "JITSTUDIO_FIRST_PAINT "
 
 

@@ -1,7 +1,16 @@
-"""The `jitstudio` command: a subcommand runs the CLI; no subcommand (or a folder) opens the IDE."""
+"""The `jitstudio` command: a subcommand runs the CLI; no subcommand (or a folder) opens the IDE, which is
+the optional `ide` extra: a server install has the command line without Qt."""
 from __future__ import annotations
 
+import importlib.util
 import sys
+
+IDE_PACKAGES = ("PySide6", "superqt", "pygments")
+IDE_MISSING = 'jitstudio: the IDE is not installed; pip install "jitstudio[ide]"'
+
+
+def ide_installed() -> bool:
+    return all(importlib.util.find_spec(name) is not None for name in IDE_PACKAGES)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -10,6 +19,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args and (args[0] in cli.commands() or args[0] in ("-h", "--help", "--version")):
         return cli.main(args)
+    if not ide_installed():
+        print(IDE_MISSING, file=sys.stderr)
+        return 2
     from .qt.app import main as ide_main
 
     return ide_main(args)

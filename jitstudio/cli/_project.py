@@ -10,14 +10,11 @@ from ..project import load_project
 from ..project.schemas import FILE_KINDS
 from ..runtime.data.tables import field_problems
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def examples_dir() -> Path:
-    """The bundled example apps (next to the package in a source install, inside it in a bundle)."""
-    for candidate in (EXAMPLES, Path(__file__).resolve().parents[1] / "resources" / "examples", Path(sys.prefix) / "share" / "jitstudio" / "examples"):
-        if candidate.is_dir():
-            return candidate
+    """The bundled example apps: package data, so the same place in a checkout, a wheel and a desktop bundle."""
     return EXAMPLES
 
 

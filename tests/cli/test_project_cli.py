@@ -10,7 +10,7 @@ import pytest
 from jitstudio import cli
 
 REPO = Path(__file__).resolve().parents[2]
-SHOP = REPO / "resources" / "examples" / "shop"
+SHOP = REPO / "jitstudio" / "examples" / "shop"
 EVENT_SCHEMA_KINDS = {
     "events.ModelType": "event-model", "events.WorkflowType": "event-workflow", "events.NormalType": "event-normal",
     "events.AIAssistantType": "event-aiassistant", "events.AIAgentType": "event-aiagent",
