@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from _runtime_support import db_url, make_app, write  # noqa: F401 - db_url is a fixture
-from jitstudio.runtime import DataError, QueryError, Runtime
+from jitstudio.runtime import DataError, MigrationError, QueryError, Runtime
 from jitstudio.runtime.data.tables import SQL_TYPES, UNSUPPORTED
 
 BEFORE = '''name = datatypes.Stext(name="name", maxLen=50)
@@ -35,7 +35,7 @@ remark = datatypes.Ltext(name="remark", renamedFrom="note")
 code = datatypes.Stext(name="code")
 price = datatypes.Money(name="price", default=9.5)'''
     write(app / "models" / "Item" / "model.py", model_py(after))
-    with Runtime(app, db_url, async_worker=False) as rt:
+    with Runtime(app, db_url, async_worker=False, allow_data_loss=True) as rt:  # "old" holds values
         assert sorted(rt.schema_changes) == sorted([
             "models.Item: added field price", "models.Item: dropped field old",
             "models.Item: renamed field name to title", "models.Item: renamed field note to remark",
@@ -53,7 +53,9 @@ def test_an_ambiguous_rename_is_a_drop_and_an_add(tmp_path):
     with Runtime(app, async_worker=False) as rt:
         rt.app.models.Item.create({"a": "1", "b": "2"})
     write(app / "models" / "Item" / "model.py", model_py('c = datatypes.Stext(name="c")\nd = datatypes.Stext(name="d")'))
-    with Runtime(app, async_worker=False) as rt:
+    with pytest.raises(MigrationError, match="dropping field a would lose the values of 1 row"):
+        Runtime(app, async_worker=False)
+    with Runtime(app, async_worker=False, allow_data_loss=True) as rt:
         assert rt.app.models.Item.count() == 1
         assert rt.app.models.Item.query()["rowDatas"].value[0] == {"id": 1, "c": None, "d": None}
 

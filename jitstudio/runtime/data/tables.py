@@ -189,6 +189,7 @@ def internal_tables(metadata: MetaData) -> dict[str, Table]:
         Column("created_at", Float, nullable=False),
         # No index but the primary key: the queue holds only work not done yet and is claimed in id order,
         # while an index would cost every write that queues an async event one more page to write.
+        sqlite_autoincrement=True,  # ids are never reused once a finished row is deleted
     )
     schema = Table(
         "jit_model_schema", metadata,
@@ -196,4 +197,20 @@ def internal_tables(metadata: MetaData) -> dict[str, Table]:
         Column("table_name", String(255), nullable=False),
         Column("fields", Text, nullable=False),
     )
-    return {"outbox": outbox, "schema": schema}
+    version = Table(
+        "jit_schema_version", metadata,  # one row: the layout of these tables, and who last migrated
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("schema_version", Integer, nullable=False),
+        Column("jitstudio_version", String(64), nullable=False),
+        Column("migrated_at", Float, nullable=False),
+    )
+    api_token = Table(
+        "jit_api_token", metadata,  # sign-in tokens of `jitstudio serve`; only a hash of each secret is kept
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("user", String(255), nullable=False),
+        Column("name", String(255), nullable=False, default=""),
+        Column("secret_sha256", String(64), nullable=False),
+        Column("created_at", Float, nullable=False),
+        Column("revoked_at", Float),
+    )
+    return {"outbox": outbox, "schema": schema, "version": version, "api_token": api_token}

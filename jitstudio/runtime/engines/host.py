@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterator, Protocol, runtime_checkable
 
 from ...project import EventElement, Project
 from ..data import units
+from ..data.migrate import schema_lock
 from ..execution import Outcome, step
 
 
@@ -90,6 +91,7 @@ def ensure_tables(engine: Any, metadata: Any) -> None:
     """Create the engines' tables if missing, inside the open unit of work when there is one (a fresh
     connection would wait for the unit's write lock)."""
     with units.write(engine) as conn:
+        schema_lock(conn)
         metadata.create_all(conn)
 
 

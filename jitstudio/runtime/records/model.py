@@ -66,6 +66,7 @@ class ExecutionRecord:
     rerun_of: int | None
     chain: list[str]
     request_id: str | None
+    job_id: str | None = None
     input_json: str | None = field(default=None, repr=False)
     output_json: str | None = field(default=None, repr=False)
     traceback_json: str | None = field(default=None, repr=False)
@@ -113,7 +114,7 @@ class ExecutionRecord:
             duration_ms=row["duration_ms"], error=row["error"], parent_id=row["parent_id"],
             root_id=row["root_id"] or row["id"], attempt=row["attempt"], is_async=bool(row["is_async"]),
             rerun_of=row["rerun_of"], chain=list(_decode_chain(row["chain"])), request_id=row["request_id"],
-            input_json=get("input"), output_json=get("output"), traceback_json=get("traceback"),
+            job_id=get("job_id"), input_json=get("input"), output_json=get("output"), traceback_json=get("traceback"),
             steps_json=get("steps"),
         )
         return record
@@ -133,6 +134,7 @@ class ExecutionRecord:
             "output": self.output, "error": self.error, "traceback": self.traceback, "steps": self.steps,
             "parentId": self.parent_id, "rootId": self.root_id, "attempt": self.attempt, "isAsync": self.is_async,
             "rerunOf": self.rerun_of, "chain": self.chain, "requestId": self.request_id,
+            "jobId": self.job_id,
         }
 
 

@@ -17,7 +17,7 @@ from typing import Iterator
 
 from sqlalchemy import (
     BigInteger, Boolean, Column, Connection, Engine, Float, Index, Integer, MetaData, String, Table, Text,
-    create_engine, event, inspect,
+    create_engine, event, inspect, text,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
@@ -56,6 +56,7 @@ records_table = Table(
     Column("chain", Text),
     Column("request_id", String(64)),
     Column("process", String(128)),
+    Column("job_id", String(64)),
     Index("ix_records_started", "started_at", "id"),
     Index("ix_records_event_started", "event", "started_at", "id"),
     Index("ix_records_status_started", "status", "started_at", "id"),
@@ -63,6 +64,7 @@ records_table = Table(
     Index("ix_records_parent", "parent_id"),
     Index("ix_records_rerun_of", "rerun_of"),
     Index("ix_records_request", "request_id"),
+    Index("ix_records_job", "job_id"),
 )
 
 ids_table = Table(
@@ -83,6 +85,17 @@ messages_table = Table(
 )
 
 SUMMARY_COLUMNS = [c for c in records_table.c if c.name not in ("input", "output", "traceback", "steps")]
+
+
+SCHEMA_LOCK_KEY = 0x6A6974_5F736368  # any fixed bigint that every jitstudio process agrees on
+
+
+def schema_lock(conn: Connection) -> None:
+    """Serialise schema changes between processes until `conn`'s transaction ends. On PostgreSQL an advisory
+    lock, taken first in the transaction (DDL is transactional there); on SQLite the engine's BEGIN
+    IMMEDIATE has already taken the database's write lock. Read what exists only after taking it."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
 
 
 def this_process() -> str:
@@ -173,18 +186,22 @@ class Database:
         self._writer: Connection | None = None
         self._reader_engine = self.engine if self.is_sqlite else self.engine.execution_options(
             isolation_level="AUTOCOMMIT")
-        metadata.create_all(self.engine)
-        self._add_missing_columns()
+        with self.write() as conn:
+            schema_lock(conn)
+            metadata.create_all(conn)
+            self._add_missing_columns(conn)
 
-    def _add_missing_columns(self) -> None:
+    @staticmethod
+    def _add_missing_columns(conn: Connection) -> None:
         """Bring a records database written by an earlier version up to date (columns are only added)."""
         for table in (records_table, messages_table):
-            present = {c["name"] for c in inspect(self.engine).get_columns(table.name)}
+            present = {c["name"] for c in inspect(conn).get_columns(table.name)}
             for column in table.c:
                 if column.name not in present and column.nullable:
-                    kind = column.type.compile(dialect=self.engine.dialect)
-                    with self.write() as conn:
-                        conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
+                    kind = column.type.compile(dialect=conn.dialect)
+                    conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
+            for index in table.indexes:
+                index.create(conn, checkfirst=True)
 
     def _make_engine(self) -> Engine:
         if not self.is_sqlite:

@@ -98,7 +98,7 @@ class RecordStore:
     def begin(self, *, event: str, event_type: str = "", sender: str = "", operate: str = "", input: Any = None,
               parent_id: int | None = None, attempt: int = 1, is_async: bool = False, rerun_of: int | None = None,
               chain: Sequence[str] | None = None, request_id: str | None = None, root_id: int | None = None,
-              started_us: int | None = None) -> int:
+              started_us: int | None = None, job_id: str | None = None) -> int:
         """Start a `running` record and return its id. `root_id` defaults to the parent's root. The write is
         queued and committed within milliseconds; reads in this process see it at once."""
         started = started_us if started_us is not None else now_us()
@@ -110,7 +110,7 @@ class RecordStore:
         writer.begin([
             record_id, event, event_type or "", sender or "", operate or "", "running", started, None, None,
             dumps(input), None, None, None, None, parent_id, root_id, attempt, bool(is_async), rerun_of,
-            _chain_json(tuple(chain) if chain is not None else (event,)), request_id, self._process,
+            _chain_json(tuple(chain) if chain is not None else (event,)), request_id, self._process, job_id,
         ])
         return record_id
 
@@ -155,6 +155,17 @@ class RecordStore:
             result = conn.execute(update(T).where(T.c.status == "running", T.c.process.in_(gone)).values(
                 status="fail", ended_at=now_us(),
                 error="Abandoned: the process running this execution ended before it finished"))
+            return result.rowcount or 0
+
+    def fail_job_attempts(self, job_id: str) -> int:
+        """Mark as failed the `running` records of a queued job whose worker stopped without finishing it
+        (its queue hands the job to another worker as a new attempt). Returns how many."""
+        self._writer.flush()
+        with self._db.write() as conn:
+            result = conn.execute(update(T).where(T.c.job_id == job_id, T.c.status == "running").values(
+                status="fail", ended_at=now_us(),
+                error="Abandoned: the worker running this execution stopped before it finished; "
+                      "the queue runs it again as the next attempt"))
             return result.rowcount or 0
 
     def insert_many(self, rows: Iterable[Mapping[str, Any]], *, batch: int = 20_000) -> int:

@@ -45,5 +45,5 @@ def synthetic_rows(n: int, *, events: int = 20, span_days: float = 30.0, end_us:
             "input": json.dumps({"row": {"id": i, "amount": i % 1000}}), "output": None if error else "true",
             "error": error, "traceback": traceback, "steps": steps, "parent_id": None, "root_id": None,
             "attempt": 1, "is_async": i % 5 == 0, "rerun_of": None, "chain": json.dumps([event]),
-            "request_id": None,
+            "request_id": None, "job_id": None,
         }

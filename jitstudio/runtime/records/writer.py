@@ -33,7 +33,7 @@ COLUMNS = tuple(c.name for c in T.c)
 # RecordStore.begin queues rows as lists in this order.
 _ROW_ORDER = ("id", "event", "event_type", "sender", "operate", "status", "started_at", "ended_at", "duration_ms",
               "input", "output", "error", "traceback", "steps", "parent_id", "root_id", "attempt", "is_async",
-              "rerun_of", "chain", "request_id", "process")
+              "rerun_of", "chain", "request_id", "process", "job_id")
 if COLUMNS != _ROW_ORDER:
     raise ImportError(f"execution_records columns {COLUMNS} are not in the order record rows are built in")
 FINISH_COLUMNS = ("status", "ended_at", "output", "error", "traceback", "steps", "duration_ms")
