@@ -140,9 +140,9 @@ def drain_rate(rt: Runtime, queued: int) -> float:
     row = {"id": 1, "name": "n", "qty": 1, "status": "on"}
     payload = {"args": [model_event_ref("models.AsyncOne", "AddAfter", {}, row)], "kwargs": {}, "chain": [],
                "parent": None, "request": None}
-    with rt.transaction() as conn:
+    with rt.transaction():
         for _ in range(queued):
-            rt.outbox.add(conn, "events.AsyncNoop", "model", payload)
+            rt.queue.enqueue("events.AsyncNoop", "model", payload)
     started = time.perf_counter()
     rt.drain()
     rt.records.flush()

@@ -11,7 +11,7 @@ from .. import __version__
 from . import _project
 
 _MODULES = [_project]
-for _name in ("_runtime", "_records", "_ai", "_serve"):
+for _name in ("_runtime", "_records", "_ai", "_serve", "_tokens", "_worker", "_migrate"):
     if importlib.util.find_spec(f"{__name__}.{_name}") is not None:
         _MODULES.append(importlib.import_module(f"{__name__}.{_name}"))
 
@@ -44,4 +44,7 @@ def configure_logging() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging()
+    from ..runtime.execution.watchdog import HARD_GRACE_SECONDS, WATCHDOG
+
+    WATCHDOG.hard_grace = HARD_GRACE_SECONDS  # a command's process may be ended; see the watchdog
     return args.func(args)

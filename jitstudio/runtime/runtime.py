@@ -21,7 +21,7 @@ from .engines import EngineHost, Engines
 from .events import (
     CompiledEvent, Dispatcher, EventIndex, HandlerError, Handlers, ModelEvents, as_args, get_sender, payload_args,
 )
-from .events.queue import Outbox, OutboxWorker
+from .events.queue import open_queue, queue_kind
 from .execution import Outcome, RunOptions, current_event, run_recorded, step
 from .records import RecordStore, records_url_for
 from .values import RowData, native
@@ -47,7 +47,7 @@ class Runtime:
 
     def __init__(self, app_dir: str | os.PathLike, db_url: str | None = None, *, records_url: str | None = None,
                  async_worker: bool = True, project: Project | None = None,
-                 handler_timeout: float | None | object = FROM_APP):
+                 handler_timeout: float | None | object = FROM_APP, allow_data_loss: bool = False):
         self.root = Path(app_dir).resolve()
         if not (self.root / "app.json").is_file():
             raise NotAnAppFolder(f"{self.root} is not an app folder (it has no app.json)")
@@ -66,13 +66,13 @@ class Runtime:
         metadata = MetaData()
         self.model_tables = {m.full_name: build_table(m, metadata) for m in self.project.models}
         self.problems = [p for m in self.project.models for p in field_problems(m)]
-        self.schema_changes = sync_schema(self.engine, self.model_tables)
+        self.schema_changes = sync_schema(self.engine, self.model_tables, allow_data_loss=allow_data_loss, app_dir=self.root)
 
         self._models: dict[str, ModelApi] = {}
         self.index = EventIndex.build(self.project)
         self.handlers = Handlers(self.project)
-        self.outbox = Outbox(self.engine, internal_tables(MetaData())["outbox"])
-        self.dispatcher = Dispatcher(self.index, self.handlers, self.records, self.options, enqueue=self.outbox.enqueue,
+        self.queue_kind = queue_kind(self.engine, self.settings.queue)
+        self.dispatcher = Dispatcher(self.index, self.handlers, self.records, self.options, enqueue=self._enqueue,
                                      models=self._models, chain_depth=self.settings.eventChainDepth)
         model_events = ModelEvents(self.index, self.dispatcher)
         self._models.update({name: ModelApi(self.engine, mt, model_events) for name, mt in self.model_tables.items()})
@@ -88,10 +88,11 @@ class Runtime:
                           get_row=self.get_row, record=self._record)
         self.engines = Engines(host, self.elements.register)
 
-        self.worker = OutboxWorker(self.outbox, self.dispatcher.run_queued, self.bound)
-        self.outbox.recover()
+        self.queue = open_queue(self.queue_kind, self.engine, self.db_url, self.project.name,
+                                internal_tables(MetaData())["outbox"], self.dispatcher.run_queued, self.bound,
+                                prune=self._prune_records, abandoned=self.records.fail_job_attempts)
         if async_worker:
-            self.worker.start()
+            self.queue.start()
         log.info("opened %s on %s (%s); %d events, %d schema changes", self.project.name, describe(self.db_url),
                  self.db_origin, len(self.index.by_name), len(self.schema_changes))
 
@@ -105,7 +106,7 @@ class Runtime:
         self.close()
 
     def close(self) -> None:
-        self.worker.stop()
+        self.queue.stop()
         shims.deactivate(self)
         shims.FINDER.deactivate(self.root)
         self.engine.dispose()
@@ -290,13 +291,30 @@ class Runtime:
 
     # -- async events --------------------------------------------------------------------------------------
 
+    def leave_async_to_workers(self) -> bool:
+        """For a server process: when the queue has worker processes of its own (procrastinate), run no async
+        event here, not even on `drain()`; on the embedded outbox, run them on a background thread. True
+        when `jitstudio worker` processes run them."""
+        if self.queue_kind == "procrastinate":
+            self.queue.stop()
+            self.queue.drains = False
+            return True
+        self.queue.start()
+        return False
+
+    def _enqueue(self, event: str, kind: str, payload: dict) -> None:
+        self.queue.enqueue(event, kind, payload)
+
+    def _prune_records(self) -> int:
+        return self.records.prune_for_app(self.project.app) if self.project.app else 0
+
     def drain(self, timeout: float | None = None) -> bool:
         """Run queued async events until none is left (those they queue too); False if `timeout` passed."""
-        return self.worker.drain(timeout)
+        return self.queue.drain(timeout)
 
     def pending_async(self) -> int:
         """Async executions queued or running and not finished yet."""
-        return self.outbox.pending()
+        return self.queue.pending()
 
 
 def app_records_url(app_dir: str | os.PathLike, db: str | None = None, app_setting: str | None = None) -> str:

@@ -115,3 +115,35 @@ def test_provider_choice_and_key_lookup(monkeypatch):
     assert provider_from_config({"provider": "vllm"}, defaults).model == "from-assistant"
     with pytest.raises(ProviderError, match="unknown llm provider 'bard'"):
         provider_from_config({"provider": "bard", "model": "x"})
+
+
+def test_a_provider_error_that_echoes_the_key_stores_no_secret(tmp_path):
+    key = "sk-live-0123456789abcdefSECRET"
+    with ChatServer([]) as server:
+        provider = OpenAICompatibleProvider(model="m", base_url=server.base_url + "/echo", api_key=key)
+        original = server.httpd.RequestHandlerClass.do_POST
+
+        def echo(handler):
+            handler._send(401, {"error": {"message": f"Incorrect API key provided: {key}. Sent headers: "
+                                                     f"Authorization: Bearer {key}; api_key={key}",
+                                          "type": "invalid_request_error"}})
+
+        server.httpd.RequestHandlerClass.do_POST = echo
+        try:
+            with pytest.raises(ProviderError) as raised:
+                provider.complete([{"role": "user", "content": "hi"}], [])
+        finally:
+            server.httpd.RequestHandlerClass.do_POST = original
+    message = str(raised.value)
+    assert "Incorrect API key provided" in message and "[redacted]" in message
+    assert "0123456789abcdef" not in message and raised.value.__cause__ is None
+
+
+def test_records_never_keep_bearer_tokens_or_api_keys(tmp_path):
+    from jitstudio.runtime.execution.path import error_text
+    from jitstudio.runtime.values.secrets import redact
+
+    text = error_text(RuntimeError('call failed: {"Authorization": "Bearer abc.def-ghi_jkl", "api_key": "k-12345678"}'))
+    assert "abc.def" not in text and "k-12345678" not in text and text.startswith("RuntimeError: call failed")
+    assert redact("password=hunter2hunter2 and sk-proj-abcdefghijklmnop") == "password=[redacted] and sk-[redacted]"
+    assert redact("an ordinary message about tokens and keys") == "an ordinary message about tokens and keys"

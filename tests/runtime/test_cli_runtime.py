@@ -41,7 +41,7 @@ def test_call_publish_and_event_test_wait_for_their_async_events(shop):
     assert paid.returncode == 0, paid.stderr
     assert json.loads(paid.stdout)["status"] == "paid"
     with Runtime(shop, async_worker=False) as rt:
-        assert rt.outbox.pending() == 0  # the async payment notice ran before the command exited
+        assert rt.pending_async() == 0  # the async payment notice ran before the command exited
         assert [m["title"] for m in rt.app.message.list()] == [f"Order {order['orderNo']} is paid"]
     published = jitstudio("publish", str(shop), "services.OrderSvc.orderPaid",
                           "--args", json.dumps([{"orderId": order["orderId"], "orderNo": order["orderNo"]}]))

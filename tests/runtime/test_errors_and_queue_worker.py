@@ -92,7 +92,7 @@ def outbox(tmp_path):
 def test_the_worker_runs_whatever_it_is_handed_and_retries_when_asked(outbox):
     runs: list[tuple[str, str, int]] = []
 
-    def run_item(name: str, payload: str, attempt: int) -> float | None:
+    def run_item(name: str, payload: str, attempt: int, job_id: str | None) -> float | None:
         runs.append((name, payload, attempt))
         return 0.0 if name == "events.Flaky" and attempt == 1 else None
 
@@ -109,14 +109,14 @@ def test_a_failing_batch_is_logged_with_its_traceback_and_the_worker_keeps_going
     ran: list[str] = []
     real_claim, failures = outbox.claim, []
 
-    def claim(limit):
+    def claim(limit, conn=None):
         if not failures:
             failures.append(1)
             raise OSError("disk I/O error")
-        return real_claim(limit)
+        return real_claim(limit, conn)
 
     outbox.claim = claim
-    worker = OutboxWorker(outbox, lambda name, payload, attempt: ran.append(name), _nothing)
+    worker = OutboxWorker(outbox, lambda name, payload, attempt, job: ran.append(name), _nothing)
     with caplog.at_level(logging.ERROR, logger="jitstudio.runtime.events.queue.worker"):
         worker.start()
         try:

@@ -163,3 +163,34 @@ def test_the_commands_take_timeout(tmp_path):
     assert jitstudio("data", str(app), "list", "Item", "--json").stdout.strip() == "[]"
     bad = jitstudio("data", str(app), "create", "Item", '{"name": "x"}', "--timeout", "0")
     assert bad.returncode == 2 and "more than 0 seconds" in bad.stderr
+
+
+STUCK_IN_C = """
+import time
+
+
+def customFunc(eventOutData):
+    app.getElement("models.Log").create({"text": "written before it got stuck"})
+    time.sleep(3600)
+"""
+
+
+def test_a_handler_stuck_in_one_c_call_ends_its_process_and_releases_the_database(tmp_path):
+    app = make_app(tmp_path / "app", models=MODELS, events={"Stuck": (model_event("AddAfter"), STUCK_IN_C)})
+    started = time.monotonic()
+    stuck = subprocess.Popen([sys.executable, "-m", "jitstudio", "data", str(app), "create", "Item", '{"name": "x"}',
+                              "--timeout", "0.5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)  # the handler holds the write lock while it sleeps, past its soft limit
+    listed = jitstudio("data", str(app), "list", "Item", "--json")  # a reader does not need the write lock
+    assert listed.returncode == 0 and json.loads(listed.stdout) == [], listed.stderr
+    out, err = stuck.communicate(timeout=60)
+    assert stuck.returncode == 70, err
+    assert time.monotonic() - started < 20
+    assert "events.Stuck did not return within 0.5 s and was still running" in err and "Traceback" not in err
+    written = jitstudio("data", str(app), "create", "Log", '{"text": "after"}')  # the lock went with the process
+    assert written.returncode == 0, written.stderr
+    with Runtime(app, async_worker=False) as rt:
+        assert rt.app.models.Item.count() == 0
+        assert [r["text"] for r in rt.app.models.Log.query()["rowDatas"]] == ["after"]  # the stuck write rolled back
+        [record] = records_of(rt, "events.Stuck")
+        assert record.status == "fail" and record.error.startswith("HandlerHardTimeout: events.Stuck did not return")

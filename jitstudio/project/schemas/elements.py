@@ -18,6 +18,7 @@ class RuntimeSettings(Spec):
     eventChainDepth: int = Field(default=16, ge=1, le=1000)
     records: RecordsSettings = RecordsSettings()
     handlerTimeoutSeconds: float | None = Field(default=None, gt=0)
+    queue: Literal["outbox", "procrastinate"] | None = None
 
 
 class AppUser(Spec):

@@ -87,7 +87,7 @@ class Dispatcher:
 
     def run_now(self, event: CompiledEvent, args: tuple, kwargs: dict, *, raise_errors: bool = False,
                 is_async: bool = False, attempt: int = 1, resume: dict | None = None,
-                rerun_of: int | None = None) -> Outcome:
+                rerun_of: int | None = None, job_id: str | None = None) -> Outcome:
         chain = tuple(resume["chain"]) if resume else current_chain()
         if len(chain) >= self.depth:
             return self._stopped(event, chain, args, kwargs, is_async, resume)
@@ -98,7 +98,7 @@ class Dispatcher:
                 self._records, event=event.full_name, event_type=event.event_type, sender=event.sender,
                 operate=event.operate, input=_input(event, args, kwargs), call=call, app_dir=options.app_dir,
                 is_async=is_async, attempt=attempt, parent_id=resume.get("parent"), chain=chain,
-                request_id=resume.get("request"), timeout=options.timeout, trace=options.trace)
+                request_id=resume.get("request"), timeout=options.timeout, trace=options.trace, job_id=job_id)
         else:
             outcome = run_recorded(
                 self._records, event=event.full_name, event_type=event.event_type, sender=event.sender,
@@ -146,15 +146,19 @@ class Dispatcher:
         self._enqueue(event.full_name, event.kind, payload)
         return Outcome(event.full_name, "queued")
 
-    def run_queued(self, name: str, payload_text: str, attempt: int) -> float | None:
-        """Run one outbox row; returns the delay before the next attempt when it failed with retries left."""
+    def run_queued(self, name: str, payload_text: str, attempt: int, job_id: str | None = None) -> float | None:
+        """Run one queued execution (`job_id` names it in its queue, for the record); returns the delay before
+        the next attempt when it failed with retries left."""
         event = self.index.by_name.get(name)
         if event is None or not event.enabled:
             log.info("dropped a queued run of %s: the event was deleted or switched off since it was queued", name)
             return None  # deleted or switched off since it was queued: a disabled event never fires
         payload = loads(payload_text, self._models.get)
         outcome = self.run_now(event, tuple(payload["args"]), payload["kwargs"], is_async=True, attempt=attempt,
-                               resume=payload)
+                               resume=payload, job_id=job_id)
+        # The record is committed before the queue forgets the job: a process killed in between runs the job
+        # again (a new attempt) instead of leaving a finished execution recorded as abandoned.
+        self._records.flush()
         if outcome.failed and attempt <= event.retry and not isinstance(outcome.exception, EventChainTooDeep):
             delay = event.backoff * (2 ** (attempt - 1))
             log.info("%s failed on attempt %d; retrying in %g s", name, attempt, delay)

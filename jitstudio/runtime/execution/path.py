@@ -7,12 +7,14 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from ..values.jsonable import to_jsonable
+from ..values.secrets import redact
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=to_jsonable)
 
 
 def error_text(exc: BaseException) -> str:
-    text = str(exc)
+    """The exception as an execution record keeps it, secrets redacted."""
+    text = redact(str(exc))
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

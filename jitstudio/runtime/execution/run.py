@@ -45,7 +45,8 @@ def run_recorded(store: RecordStore, *, event: str, event_type: str = "", sender
                  input: Any = None, call: Callable[[], Any], app_dir: str | os.PathLike | None,
                  is_async: bool = False, attempt: int = 1, rerun_of: int | None = None,
                  parent_id: int | None = _INHERIT, chain: Sequence[str] | None = None,
-                 request_id: str | None = None, trace: bool = True, timeout: float | None = None) -> Outcome:
+                 request_id: str | None = None, trace: bool = True, timeout: float | None = None,
+                 job_id: str | None = None) -> Outcome:
     """Run `call()` as one recorded execution of `event` and return its Outcome.
 
     Nested calls inherit parent, root, chain and request from the running execution; an execution resumed
@@ -66,11 +67,11 @@ def run_recorded(store: RecordStore, *, event: str, event_type: str = "", sender
     root_id = parent.root_id if inherited else None
     record_id = store.begin(event=event, event_type=event_type, sender=sender, operate=operate, input=input,
                             parent_id=parent_id, attempt=attempt, is_async=is_async, rerun_of=rerun_of,
-                            chain=full_chain, request_id=request_id, root_id=root_id)
+                            chain=full_chain, request_id=request_id, root_id=root_id, job_id=job_id)
     tracer = Tracer(app_dir) if trace and app_dir is not None else None
     token = _current.set(ExecutionContext(record_id, event, full_chain, record_id if root_id is None else root_id,
                                           request_id, store, tracer))
-    guard = WATCHDOG.arm(timeout, event) if timeout else None
+    guard = WATCHDOG.arm(timeout, event, functools.partial(_close_as_ended, store, record_id)) if timeout else None
     started = perf_counter_ns()
     value: Any = None
     error: BaseException | None = None
@@ -119,6 +120,12 @@ def run_recorded(store: RecordStore, *, event: str, event_type: str = "", sender
 
 
 @functools.lru_cache(maxsize=1024)
+def _close_as_ended(store: RecordStore, record_id: int, reason: str) -> None:
+    """The record of an execution whose process the hard time limit ends, written before it ends."""
+    store.finish(record_id, status="fail", error=reason)
+    store.flush()
+
+
 def _real_path(path: str) -> str:
     return os.path.normcase(os.path.realpath(path))
 

@@ -11,6 +11,7 @@ import re
 from typing import Any, Protocol
 
 from ....errors import AppError
+from ...values.secrets import redact, remember_secret
 
 KEYRING_SERVICE = "jitstudio"
 DEFAULT_BASE_URLS = {
@@ -70,6 +71,7 @@ class OpenAICompatibleProvider:
 
         self.model, self.base_url = model, base_url or DEFAULT_BASE_URLS["openai"]
         self.temperature, self.max_tokens = temperature, max_tokens
+        remember_secret(api_key)
         self.client = OpenAI(base_url=self.base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0)
 
     def complete(self, messages, tools):
@@ -86,7 +88,7 @@ class OpenAICompatibleProvider:
         try:
             response = self.client.chat.completions.create(**request)
         except openai.APIError as exc:
-            raise ProviderError(f"{self.base_url} answered with an error: {exc}") from exc
+            raise ProviderError(redact(f"{self.base_url} answered with an error: {exc}")) from None
         if not response.choices:
             raise ProviderError(f"{self.base_url} answered without a choice")
         message = response.choices[0].message.model_dump(exclude_none=True)

@@ -1,9 +1,10 @@
-"""The outbox: the durable queue of async event executions, kept in the app's own database.
+"""The outbox: the embedded queue of async event executions, kept in the app's own database.
 
 A row is written in the same transaction as the write that caused it, so it exists exactly when that write
-committed. Rows are claimed in batches by one conditional UPDATE (a row moves from pending to running for
-exactly one claimer), run, and deleted; a failed run with retries left goes back to pending after its
-backoff. Rows left running by a process that died are handed back when the app is opened again.
+committed. A claim takes a few due rows under a lease: the row moves to running with `available_at` set to
+when the lease ends, and the claimer renews it while the row runs. Each row is deleted on its own as soon as
+it ran, so a crash re-runs only what had not finished; a row whose lease ran out (its process died, on this
+host or any other) is due again and any process claims it, counting one more attempt.
 """
 from __future__ import annotations
 
@@ -13,42 +14,41 @@ import socket
 import threading
 import time
 import uuid
-from typing import Any, Iterable, Sequence
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator, Sequence
 
-from sqlalchemy import Connection, Engine, Row, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, Table, and_, delete, func, insert, select, update
 
 from ...data import units
 from .codec import dumps
 
-__all__ = ["HOST", "Outbox"]
+__all__ = ["HOST", "LEASE_SECONDS", "Outbox"]
 
 log = logging.getLogger(__name__)
 
 HOST = socket.gethostname()
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+LEASE_SECONDS = float(os.environ.get("JITSTUDIO_QUEUE_LEASE_SECONDS", "30"))
+_OPEN = ("pending", "running")
 
 
 class Outbox:
-    """The outbox table of one database: add rows in the caller's transaction, claim due rows, settle them."""
+    """The outbox table of one database: add rows in the caller's transaction, claim due rows under a lease,
+    settle each one. It remembers the rows this process queued, so that `mine_left` can say what is left."""
 
+    kind = "outbox"
     _COLUMNS = ("event", "kind", "payload", "status", "attempt", "available_at", "created_at")
 
-    def __init__(self, engine: Engine, table: Table):
+    def __init__(self, engine: Engine, table: Table, *, lease: float = LEASE_SECONDS):
         self.engine = engine
         self.table = table
-        self.claimer_prefix = f"{HOST}:{os.getpid()}:"
+        self.lease = lease
+        self.claimer_prefix = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}:"
         self._queued = threading.Event()
         self._insert = insert(table)
         self._sql: dict[str, tuple[str, tuple | None]] = {}
+        self._delete_sql: dict[str, tuple[str, bool]] = {}
+        self._mine: set[int] = set()
+        self._mine_lock = threading.Lock()
 
     # -- adding ------------------------------------------------------------------------------------------
 
@@ -57,17 +57,21 @@ class Outbox:
         that caused it and wakes the worker after commit), else in a transaction of its own."""
         unit = units.current(self.engine)
         if unit is not None:
-            self.add(unit.conn, event, kind, payload)
-            if self.wake not in unit.after_commit:
-                unit.after_commit.append(self.wake)
+            row_id = self.add(unit.conn, event, kind, payload)
+            unit.after_commit.append(lambda: self._committed(row_id))
             return
         with units.write(self.engine) as conn:
-            self.add(conn, event, kind, payload)
-        self.wake()
+            row_id = self.add(conn, event, kind, payload)
+        self._committed(row_id)
 
-    def add(self, conn: Connection, event: str, kind: str, payload: dict) -> None:
-        """Queue one execution in the caller's transaction. The row goes straight to the driver's cursor
-        (SQL compiled once per dialect): this is on the path of every write that has async events."""
+    def _committed(self, row_id: int) -> None:
+        with self._mine_lock:
+            self._mine.add(row_id)
+        self._queued.set()
+
+    def add(self, conn: Connection, event: str, kind: str, payload: dict) -> int:
+        """Queue one execution in the caller's transaction; its row id. The row goes straight to the driver's
+        cursor (SQL compiled once per dialect): this is on the path of every write that has async events."""
         now = time.time()
         values = (event, kind, dumps(payload), "pending", 0, now, now)  # in _COLUMNS order
         sql, order = self._sql.get(conn.dialect.name) or self._compiled_insert(conn)
@@ -80,6 +84,10 @@ class Outbox:
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # open while conn is
         try:
             cursor.execute(sql, params)
+            if conn.dialect.name == "sqlite":
+                return cursor.lastrowid
+            returned: Any = cursor.fetchone()
+            return returned[0]
         finally:
             cursor.close()
 
@@ -92,7 +100,8 @@ class Outbox:
             order = tuple(self._COLUMNS.index(name) for name in compiled.positiontup or ())
             if order == tuple(range(len(self._COLUMNS))):
                 order = None
-        found = self._sql[conn.dialect.name] = (str(compiled), order)
+        sql = str(compiled) if conn.dialect.name == "sqlite" else f"{compiled} RETURNING id"
+        found = self._sql[conn.dialect.name] = (sql, order)
         return found
 
     # -- waking ------------------------------------------------------------------------------------------
@@ -108,57 +117,123 @@ class Outbox:
 
     # -- claiming and settling ---------------------------------------------------------------------------
 
-    def recover(self) -> int:
-        """Hand rows left running by a dead process on this machine back to the queue."""
+    def connection(self) -> Connection:
+        """A connection a worker holds for a claim and its settling (no pool checkout per row)."""
+        return self.engine.connect()
+
+    @contextmanager
+    def _begin(self, conn: Connection | None) -> Iterator[Connection]:
+        """A transaction on the held connection, else on one of the engine's."""
+        if conn is None:
+            with self.engine.begin() as fresh:
+                yield fresh
+            return
+        with conn.begin():
+            yield conn
+
+    def claim(self, limit: int, conn: Connection | None = None) -> tuple[str, Sequence[Row]]:
+        """Take up to `limit` due rows (waiting and due, or running with a lease that ran out) under a new
+        lease; (the claim's token, the rows, each with its attempt number counted)."""
+        t = self.table
+        token = self.claimer_prefix + uuid.uuid4().hex[:12]
+        now = time.time()
+        due = and_(t.c.status.in_(_OPEN), t.c.available_at <= now)
+        ids = select(t.c.id).where(due).order_by(t.c.id).limit(limit).scalar_subquery()
+        with self._begin(conn) as tx:
+            rows = tx.execute(update(t).where(t.c.id.in_(ids), due).values(
+                status="running", claimed_by=token, available_at=now + self.lease, attempt=t.c.attempt + 1)
+                .returning(*t.c)).all()
+        return token, sorted(rows, key=lambda r: r.id)
+
+    def renew(self, tokens: Iterable[str]) -> int:
+        """Extend the lease of the rows these claims still hold; how many."""
+        tokens = list(tokens)
+        if not tokens:
+            return 0
         t = self.table
         with self.engine.begin() as conn:
-            owners = [r[0] for r in conn.execute(select(t.c.claimed_by).where(t.c.status == "running").distinct())]
-            dead = []
-            for owner in owners:
-                host, _, rest = (owner or "").partition(":")
-                pid = rest.partition(":")[0]
-                if host == HOST and pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
-                    dead.append(owner)
-            if not dead:
-                return 0
-            handed_back = conn.execute(update(t).where(t.c.status == "running", t.c.claimed_by.in_(dead))
-                                       .values(status="pending", claimed_by=None)).rowcount
-        log.warning("handed %d async event(s) left running by %d ended process(es) back to the queue",
-                    handed_back, len(dead))
-        return handed_back
+            return conn.execute(update(t).where(t.c.claimed_by.in_(tokens), t.c.status == "running")
+                                .values(available_at=time.time() + self.lease)).rowcount
+
+    def done(self, token: str, row_id: int, conn: Connection | None = None) -> bool:
+        """The row ran: delete it, unless the lease was lost and another claim holds it now. One statement
+        straight to the driver (on SQLite, its own transaction): this runs once per queued execution."""
+        if conn is None:
+            with self.connection() as held:
+                return self.done(token, row_id, held)
+        sql, positional = self._delete_sql.get(conn.dialect.name) or self._compiled_delete(conn)
+        raw = conn.connection.dbapi_connection
+        cursor = raw.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, (row_id, token) if positional else {"id_1": row_id, "claimed_by_1": token})
+            gone = cursor.rowcount
+        finally:
+            cursor.close()
+        if conn.dialect.name != "sqlite":
+            raw.commit()  # type: ignore[union-attr]
+        if not gone:
+            log.warning("queued run %d finished after its lease ran out; another process may run it again", row_id)
+        return bool(gone)
+
+    def _compiled_delete(self, conn: Connection) -> tuple[str, bool]:
+        t = self.table
+        compiled = delete(t).where(t.c.id == 0, t.c.claimed_by == "").compile(dialect=conn.dialect)
+        found = self._delete_sql[conn.dialect.name] = (str(compiled), bool(compiled.positional))
+        return found
+
+    def retry(self, token: str, row_id: int, delay: float, conn: Connection | None = None) -> None:
+        """The row failed with retries left: it waits `delay` seconds, then is due again."""
+        t = self.table
+        with self._begin(conn) as tx:
+            tx.execute(update(t).where(t.c.id == row_id, t.c.claimed_by == token).values(
+                status="pending", claimed_by=None, available_at=time.time() + delay))
+
+    def release(self, token: str, row_ids: Iterable[int]) -> None:
+        """Hand claimed rows that did not start back at once (a worker stopping), without counting an attempt."""
+        ids = list(row_ids)
+        if ids:
+            t = self.table
+            with self.engine.begin() as conn:
+                conn.execute(update(t).where(t.c.id.in_(ids), t.c.claimed_by == token).values(
+                    status="pending", claimed_by=None, available_at=time.time(), attempt=t.c.attempt - 1))
+
+    # -- reading -----------------------------------------------------------------------------------------
 
     def pending(self) -> int:
         """Rows not finished yet: waiting, or running somewhere."""
         t = self.table
         with self.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
-            return conn.execute(select(func.count()).select_from(t).where(t.c.status.in_(("pending", "running")))).scalar_one()
+            return conn.execute(select(func.count()).select_from(t).where(t.c.status.in_(_OPEN))).scalar_one()
 
-    def next_due(self) -> float | None:
-        """When the earliest waiting row is due (epoch seconds), None when nothing waits."""
+    def queued_here(self) -> bool:
+        """Whether this process queued rows that were not seen finished yet."""
+        with self._mine_lock:
+            return bool(self._mine)
+
+    def mine_left(self) -> float | None:
+        """Of the rows this process queued, when the earliest one that this process should still wait for is
+        due (epoch seconds): a waiting row, or one whose lease ran out. None when there is none: every row
+        is finished or held under a live lease by another process, which runs it."""
+        with self._mine_lock:
+            ids = list(self._mine)
+        if not ids:
+            return None
         t = self.table
+        left: dict[int, tuple[str, float, str | None]] = {}
         with self.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
-            return conn.execute(select(func.min(t.c.available_at)).where(t.c.status == "pending")).scalar()
-
-    def claim(self, limit: int) -> Sequence[Row]:
-        """Move up to `limit` due rows from pending to running for this claimer; the rows it got."""
-        t = self.table
-        token = self.claimer_prefix + uuid.uuid4().hex[:12]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for r in conn.execute(select(t.c.id, t.c.status, t.c.available_at, t.c.claimed_by)
+                                      .where(t.c.id.in_(chunk))):
+                    left[r.id] = (r.status, r.available_at, r.claimed_by)
+        with self._mine_lock:
+            self._mine.intersection_update(left)
         now = time.time()
-        due = select(t.c.id).where(t.c.status == "pending", t.c.available_at <= now).order_by(t.c.id).limit(limit)
-        with self.engine.begin() as conn:
-            claimed = conn.execute(update(t).where(t.c.id.in_(due.scalar_subquery()), t.c.status == "pending")
-                                   .values(status="running", claimed_by=token)).rowcount
-            if not claimed:
-                return []
-            return conn.execute(select(t).where(t.c.claimed_by == token, t.c.status == "running").order_by(t.c.id)).all()
+        waits = [at for status, at, owner in left.values()
+                 if status == "pending" or at <= now or (owner or "").startswith(self.claimer_prefix)]
+        return min(waits) if waits else None
 
-    def settle(self, done: Iterable[int], retry: Iterable[tuple[int, int, float]]) -> None:
-        """Delete the rows that ran; put `(id, attempt, delay)` rows back to wait `delay` seconds."""
-        done, retry = list(done), list(retry)
-        t = self.table
-        with self.engine.begin() as conn:
-            if done:
-                conn.execute(delete(t).where(t.c.id.in_(done)))
-            for row_id, attempt, delay in retry:
-                conn.execute(update(t).where(t.c.id == row_id).values(
-                    status="pending", claimed_by=None, attempt=attempt, available_at=time.time() + delay))
+    def forget_mine(self) -> None:
+        with self._mine_lock:
+            self._mine.clear()
+

@@ -1,9 +1,11 @@
-"""Running what the outbox holds: a batch at a time, on a background thread in long-running processes, or
-until nothing is left (`drain`) before a command exits. The worker knows nothing of events: it is handed a
-function that runs one queued item and says whether (and when) to try it again."""
+"""Running what the outbox holds: a few rows per claim on background threads in long-running processes (one
+in a server, K in `jitstudio worker`), or what this process queued (`drain`) before a command exits. The
+worker knows nothing of events: it is handed a function that runs one queued item and says whether (and
+when) to try it again. While rows run, a renewer thread keeps their leases alive."""
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 from contextlib import AbstractContextManager
@@ -11,71 +13,168 @@ from typing import Callable
 
 from .store import Outbox
 
-__all__ = ["BATCH", "OutboxWorker", "RunItem"]
+__all__ = ["CLAIM", "OutboxWorker", "RunItem"]
 
 log = logging.getLogger(__name__)
 
-BATCH = 256
+CLAIM = 4
+PRUNE_EVERY_SECONDS = 3600.0
+STOP_SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None)
 
-# (event fullName, payload text, attempt number) -> None when done, or the delay before the next attempt
-RunItem = Callable[[str, str, int], "float | None"]
+# (event fullName, payload text, attempt number, job id) -> None when done, or the delay before the next attempt
+RunItem = Callable[[str, str, int, "str | None"], "float | None"]
+
+
+def job_id_of(row) -> str:
+    """A queued row's job id for its records: its id, and when it was queued (a table made before ids were
+    kept unique may give a finished row's id to a new one)."""
+    return f"outbox:{row.id}.{int(row.created_at * 1_000_000)}"
 
 
 class OutboxWorker:
-    def __init__(self, outbox: Outbox, run_item: RunItem, context: Callable[[], AbstractContextManager]):
-        """`context()` is entered around the worker thread's life (it makes the app's runtime the one app code
-        reaches there)."""
+    """The embedded queue: the outbox and the threads that run it, with the interface `JobQueue` shares."""
+
+    kind = "outbox"
+    drains = True
+
+    def __init__(self, outbox: Outbox, run_item: RunItem, context: Callable[[], AbstractContextManager], *,
+                 abandoned: Callable[[str], object] | None = None, prune: Callable[[], object] | None = None):
+        """`context()` is entered around each worker thread's life (it makes the app's runtime the one app code
+        reaches there). `abandoned(job_id)` is told of a row taken over after its claimer stopped."""
         self.outbox = outbox
         self._run_item = run_item
         self._context = context
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
+        self._held: set[str] = set()
+        self._held_lock = threading.Lock()
+        self._renewer: threading.Thread | None = None
+        self._abandoned = abandoned
+        self._prune = prune
 
-    def run_batch(self, limit: int = BATCH) -> int:
-        """Claim and run up to `limit` due rows; returns how many ran."""
-        rows = self.outbox.claim(limit)
+    def enqueue(self, event: str, kind: str, payload: dict) -> None:
+        self.outbox.enqueue(event, kind, payload)
+
+    def pending(self) -> int:
+        return self.outbox.pending()
+
+    def queued_here(self) -> bool:
+        return self.outbox.queued_here()
+
+    def run_worker(self, concurrency: int, *, graceful_timeout: float | None = None) -> None:
+        """Run queued executions on `concurrency` threads until SIGINT/SIGTERM (called from the main thread);
+        each thread finishes the row it runs (up to `graceful_timeout` seconds) and hands back the rest."""
+        stop = threading.Event()
+        previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in STOP_SIGNALS}
+        try:
+            self.start(concurrency)
+            next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
+            while not stop.wait(0.5):
+                if self._prune is not None and time.monotonic() >= next_prune:
+                    next_prune = time.monotonic() + PRUNE_EVERY_SECONDS
+                    try:
+                        self._prune()
+                    except Exception:  # noqa: BLE001 - pruning is retried at the next period
+                        log.exception("pruning execution records failed")
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            if not self.stop(graceful_timeout if graceful_timeout is not None else 30.0):
+                log.warning("stopped with async events still running; their leases run out and another "
+                            "process runs them again")
+
+    def run_batch(self, limit: int = CLAIM) -> int:
+        """Claim and run up to `limit` due rows, finishing each on its own; returns how many ran."""
+        with self.outbox.connection() as conn:
+            return self._run_claim(conn, limit)
+
+    def _run_claim(self, conn, limit: int) -> int:
+        token, rows = self.outbox.claim(limit, conn)
         if not rows:
             return 0
-        done: list[int] = []
-        retry: list[tuple[int, int, float]] = []
-        for row in rows:
-            again = self._run_item(row.event, row.payload, row.attempt + 1)
-            if again is None:
-                done.append(row.id)
-            else:
-                retry.append((row.id, row.attempt + 1, again))
-        self.outbox.settle(done, retry)
-        return len(rows)
+        self._hold(token)
+        ran = 0
+        try:
+            for row in rows:
+                if self._stop.is_set() and ran:
+                    self.outbox.release(token, [r.id for r in rows[ran:]])
+                    break
+                job_id = job_id_of(row)
+                if row.attempt > 1 and self._abandoned is not None:
+                    self._abandoned(job_id)
+                again = self._run_item(row.event, row.payload, row.attempt, job_id)
+                if again is None:
+                    self.outbox.done(token, row.id, conn)
+                else:
+                    self.outbox.retry(token, row.id, again, conn)
+                ran += 1
+        finally:
+            with self._held_lock:
+                self._held.discard(token)
+        return ran
 
     def drain(self, timeout: float | None = None) -> bool:
-        """Run queued executions (including those they queue in turn) until none is left; False on timeout."""
+        """Run what this process queued (and what those runs queue in turn) until none of it is left to wait
+        for; rows another live process holds are its to finish. False on timeout."""
+        if not self.drains or not self.outbox.queued_here():
+            return True
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._context():
             while True:
                 if self.run_batch():
                     continue
-                if self.outbox.pending() == 0:
+                due = self.outbox.mine_left()
+                if due is None:
                     return True
-                due = self.outbox.next_due()
-                pause = 0.01 if due is None else min(max(due - time.time(), 0.001), 0.25)
+                pause = min(max(due - time.time(), 0.001), 0.25)
                 if deadline is not None and time.monotonic() + pause > deadline:
                     return False
                 time.sleep(pause)
 
-    # -- the background thread (long-running processes) ----------------------------------------------------
+    # -- leases ------------------------------------------------------------------------------------------
 
-    def start(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._loop, name="jitstudio-async-events", daemon=True)
-            self._thread.start()
+    def _hold(self, token: str) -> None:
+        with self._held_lock:
+            self._held.add(token)
+            if self._renewer is None or not self._renewer.is_alive():
+                self._renewer = threading.Thread(target=self._renew_loop, name="jitstudio-queue-leases", daemon=True)
+                self._renewer.start()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def _renew_loop(self) -> None:
+        every = max(self.outbox.lease / 3, 0.05)
+        while not self._stop.wait(every):
+            with self._held_lock:
+                tokens = list(self._held)
+            if tokens:
+                try:
+                    self.outbox.renew(tokens)
+                except Exception:  # noqa: BLE001 - a missed renewal is retried at the next tick
+                    log.exception("renewing the leases of running async events failed")
+
+    # -- background threads (long-running processes) -----------------------------------------------------
+
+    def start(self, threads: int = 1) -> None:
+        """Run queued executions on `threads` background threads until `stop()`."""
+        self._threads = [t for t in self._threads if t.is_alive()]
+        if self._threads:
+            return
+        self._stop.clear()
+        for n in range(threads):
+            thread = threading.Thread(target=self._loop, name=f"jitstudio-async-events-{n + 1}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        """Stop the threads: each finishes the row it runs and hands back the rest of its claim. False when
+        a thread was still running a handler after `timeout` seconds."""
         self._stop.set()
         self.outbox.wake()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(deadline - time.monotonic(), 0))
+        stopped = not any(t.is_alive() for t in self._threads)
+        self._threads = [t for t in self._threads if t.is_alive()]
+        return stopped
 
     def _loop(self) -> None:
         failures = 0
