@@ -65,7 +65,8 @@ class Served:
             raise AssertionError(f"no output from jitstudio run; stderr: {self.proc.stderr.read()}") from None
 
     def call(self, path: str, body: dict) -> dict:
-        req = urllib.request.Request(f"{self.url}/api/local/shop/{path}", data=json.dumps(body).encode(), method="POST")
+        req = urllib.request.Request(f"{self.url}/api/local/shop/{path}", data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=WAIT) as resp:
             return json.loads(resp.read())
 
@@ -109,7 +110,7 @@ def test_run_serves_the_app_and_a_sigterm_drains_async_events(shop):
         for event in ("events.SlowPaidNotice", "events.OrderPaidNotify"):
             assert [r.status for r in store.page(event=event).records] == ["success"], event
     with Runtime(shop, async_worker=False) as rt:
-        assert rt.outbox.pending() == 0
+        assert rt.pending_async() == 0
 
 
 def test_run_refuses_what_it_cannot_open_with_status_2(tmp_path, shop):

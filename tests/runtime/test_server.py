@@ -1,4 +1,4 @@
-"""The app served over HTTP (`jitstudio.runtime.server`): a real server in a thread, called with urllib."""
+"""The app served over HTTP (`jitstudio.runtime.http`): a real uvicorn server in a thread, called with urllib."""
 from __future__ import annotations
 
 import json
@@ -13,7 +13,7 @@ from _runtime_support import make_app, write
 from jitstudio.runtime import Runtime
 from jitstudio.runtime.data.db import describe
 from jitstudio.runtime.records import RecordStore
-from jitstudio.runtime.http.server import AppServer
+from jitstudio.runtime.http import AppServer, TokenError, TokenStore
 
 TIMEOUT = 10
 
@@ -25,7 +25,8 @@ def _default_database(monkeypatch):
 
 def request(base: str, path: str, body=None, *, method: str = "POST", headers: dict | None = None) -> tuple[int, dict]:
     data = body if isinstance(body, bytes) else (None if body is None else json.dumps(body).encode())
-    req = urllib.request.Request(base + path, data=data, method=method, headers=headers or {})
+    sent = {"Content-Type": "application/json", **(headers or {})} if data is not None else dict(headers or {})
+    req = urllib.request.Request(base + path, data=data, method=method, headers=sent)
     try:
         with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
             return resp.status, json.loads(resp.read())
@@ -63,7 +64,9 @@ def test_health_names_the_app_and_its_database(served):
     base, rt, lines = served
     assert request(base, "/health", method="GET") == (200, {"app": "shop", "status": "running", "db": describe(rt.db_url)})
     assert base.startswith("http://127.0.0.1:") and not base.endswith(":0")
-    assert lines == [{"event": "request", "method": "GET", "path": "/health", "status": 200, "ms": lines[0]["ms"]}]
+    assert lines == [{"event": "request", "id": lines[0]["id"], "method": "GET", "path": "/health", "status": 200,
+                      "ms": lines[0]["ms"], "user": None}]
+    assert request(base, "/ready", method="GET") == (200, {"errcode": 0, "errmsg": "", "data": {"app": "shop", "status": "ready"}})
 
 
 def test_a_created_order_gets_its_number_from_the_add_before_event(served):
@@ -218,9 +221,13 @@ def test_custom_model_functions_reach_the_data_api(mini):
     assert "lowStock" in call(base, "models/Item/nothing")[1]["errmsg"]
 
 
-def test_the_user_header_acts_as_an_app_user(mini):
-    base, _ = mini
-    assert call(base, "services/ItemSvc/whoami", headers={"X-Jit-User": "ana"})[1]["data"] == "ana"
-    assert call(base, "services/ItemSvc/whoami")[1]["data"] is None
-    status, body = call(base, "services/ItemSvc/whoami", headers={"X-Jit-User": "mallory"})
-    assert status == 403 and body["errname"] == "UNKNOWN_USER" and "ana, bob" in body["errmsg"]
+def test_a_token_acts_as_its_user_and_the_user_header_is_not_trusted(mini):
+    base, rt = mini
+    store = TokenStore(rt.engine, {"ana", "bob"})
+    _, token = store.create("ana")
+    signed_in = {"Authorization": f"Bearer {token}"}
+    assert call(base, "services/ItemSvc/whoami", headers=signed_in)[1]["data"] == "ana"
+    assert call(base, "services/ItemSvc/whoami", headers={**signed_in, "X-Jit-User": "bob"})[1]["data"] == "ana"
+    assert call(base, "services/ItemSvc/whoami", headers={"X-Jit-User": "ana"})[1]["data"] is None
+    with pytest.raises(TokenError, match="ana, bob"):
+        store.create("mallory")

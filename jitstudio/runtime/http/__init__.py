@@ -1,5 +1,9 @@
-"""The app as a local HTTP server speaking JitAI's `/api/{org}/{app}/{element}/{fn}` calls with its errcode
-envelope. The only part of the runtime that imports a server library."""
-from .server import DEFAULT_HOST, DEFAULT_PORT, AppServer, JsonLines, is_loopback, run_until_stopped
+"""The app as an HTTP server (uvicorn + Starlette) speaking JitAI's `/api/{org}/{app}/{element}/{fn}` calls with
+its errcode envelope, with bearer-token sign-in and request checks. The only part of the runtime that imports
+a server library."""
+from .guard import Access, is_loopback
+from .server import DEFAULT_HOST, DEFAULT_PORT, AppServer, JsonLines, run_until_stopped
+from .tokens import TokenError, TokenStore
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "AppServer", "JsonLines", "is_loopback", "run_until_stopped"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "Access", "AppServer", "JsonLines", "TokenError", "TokenStore",
+           "is_loopback", "run_until_stopped"]

@@ -1,13 +1,20 @@
 """What one API call runs: the element function a URL names, its keyword arguments checked against the
-functionList (`API_PARAMS_ERROR`; typed by the runtime when the function says `argsToDatatype`).
+functionList (`API_PARAMS_ERROR`; typed by the runtime when the function says `argsToDatatype`), whether it
+needs a signed-in caller (`loginRequired`, default 1) and whether HTTP may call it at all (`accessModifier`:
+`private` never; the filter writes `updateByFilter`/`deleteByFilter` only when their functionList entry says
+`public`).
 
 Errors leave here as `ApiError`, each with its errcode and the HTTP status the server answers with.
 """
 from __future__ import annotations
 
 import inspect
+import logging
+import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
+
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ...errors import JitstudioError
 from ...project import ModelElement, ServiceElement
@@ -15,10 +22,14 @@ from ...project.schemas import FunctionSpec
 from ..data import ModelApi, QueryError
 from ..events import HandlerError
 from ..shims import Code
+from ..values import native
 from ..values.typedargs import DatatypeArgumentError
 
 if TYPE_CHECKING:
     from ..runtime import Runtime
+
+OPT_IN_FUNCTIONS = ("updateByFilter", "deleteByFilter")
+log = logging.getLogger(__name__)
 
 MODEL_FUNCTIONS = ("create", "get", "query", "updateByPK", "deleteByPK", "updateOrAdd", "createOrUpdateMany",
                    "updateByFilter", "deleteByFilter", "save", "delete")
@@ -37,6 +48,15 @@ UNKNOWN_USER = ErrorKind("UNKNOWN_USER", 10003, 403)
 NOT_FOUND = ErrorKind("NOT_FOUND", 10004, 404)
 METHOD_NOT_ALLOWED = ErrorKind("METHOD_NOT_ALLOWED", 10005, 405)
 APP_ERROR = ErrorKind("APP_ERROR", 10010, 200)
+NOT_SIGNED_IN = ErrorKind("NOT_SIGNED_IN", 10011, 401)
+FORBIDDEN = ErrorKind("FORBIDDEN", 10012, 403)
+HOST_NOT_ALLOWED = ErrorKind("HOST_NOT_ALLOWED", 10013, 421)
+ORIGIN_NOT_ALLOWED = ErrorKind("ORIGIN_NOT_ALLOWED", 10014, 403)
+UNSUPPORTED_MEDIA_TYPE = ErrorKind("UNSUPPORTED_MEDIA_TYPE", 10015, 415)
+TOO_LARGE = ErrorKind("TOO_LARGE", 10016, 413)
+DATA_CONFLICT = ErrorKind("DATA_CONFLICT", 10020, 409)
+DATABASE_ERROR = ErrorKind("DATABASE_ERROR", 10021, 500)
+NOT_READY = ErrorKind("NOT_READY", 10030, 503)
 APP_BROKEN = ErrorKind("APP_BROKEN", 10050, 500)
 SERVER_ERROR = ErrorKind("SERVER_ERROR", 10099, 500)
 
@@ -58,16 +78,44 @@ class ApiError(JitstudioError):
         return body
 
 
-def from_app_exception(exc: BaseException) -> ApiError:
+def from_app_exception(exc: BaseException, request_id: str = "") -> ApiError:
     """An exception app code (a function or a sync event handler) raised, as the caller sees it: a
-    `jit.errcode.Code` keeps its code and reason, a bad filter is the caller's parameter, the rest is
-    APP_ERROR with the exception's own message."""
+    `jit.errcode.Code` keeps its code and reason, a bad filter is the caller's parameter, a database failure
+    is a server fault (see `server_fault`), the rest is APP_ERROR with the exception's own message."""
     for candidate in (exc, exc.__cause__):
         if isinstance(candidate, Code):
             return ApiError(APP_ERROR, candidate.reason or str(candidate), errcode=_code_of(candidate))
     if isinstance(exc, (QueryError, DatatypeArgumentError)):
         return ApiError(API_PARAMS_ERROR, str(exc))
+    if database_fault(exc) is not None:
+        return server_fault(exc, request_id)
     return ApiError(APP_ERROR, str(exc) or type(exc).__name__)
+
+
+def database_fault(exc: BaseException) -> BaseException | None:
+    """The database error behind `exc` (itself, its cause or the error it was raised while handling)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, (SQLAlchemyError, sqlite3.Error)):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def server_fault(exc: BaseException, request_id: str) -> ApiError:
+    """A failure whose text may hold SQL, parameters or Python internals: the caller gets a generic message
+    with the request id, the server log (stderr) the whole text under that id."""
+    log.error("request %s failed: %s: %s", request_id, type(exc).__name__, exc, exc_info=exc)
+    fault = database_fault(exc)
+    where = f"request id {request_id}; the server log has the details"
+    if isinstance(fault, (IntegrityError, sqlite3.IntegrityError)):
+        return ApiError(DATA_CONFLICT, "the database refused the write: it breaks a rule of the data (a unique "
+                                       f"field, a required value or a reference) ({where})")
+    if fault is not None:
+        return ApiError(DATABASE_ERROR, f"the database failed to answer ({where})")
+    return ApiError(SERVER_ERROR, f"the server failed ({where})")
 
 
 def _code_of(code: Code) -> Any:
@@ -83,6 +131,7 @@ class Target:
     allowed: list[str]
     required: list[str]
     invoke: Callable[[dict], Any]
+    login_required: bool = True
 
     def call(self, kwargs: dict) -> Any:
         undeclared = [name for name in kwargs if name not in self.allowed]
@@ -144,25 +193,58 @@ def _service_target(runtime: "Runtime", element: ServiceElement, fn: str) -> Tar
     except Exception as exc:  # noqa: BLE001 - the app's code cannot be loaded: say why, whatever it is
         raise ApiError(APP_BROKEN, f"{path} is declared but cannot be run: {exc}") from exc
     allowed, required = _declared(spec)
-    return Target(path, allowed, required, lambda kwargs: runtime.call(path, (), kwargs))
+    _refuse_private(path, spec)
+    return Target(path, allowed, required, lambda kwargs: runtime.call(path, (), kwargs), _login_required(spec))
+
+
+def _login_required(spec: FunctionSpec | None) -> bool:
+    return True if spec is None else bool(spec.loginRequired)
+
+
+def _access(spec: FunctionSpec | None) -> Any:
+    return None if spec is None else spec.extra_keys().get("accessModifier")
+
+
+def _refuse_private(path: str, spec: FunctionSpec) -> None:
+    if _access(spec) == "private":
+        raise ApiError(FORBIDDEN, f"{path} is private (its functionList entry says \"accessModifier\": \"private\"); "
+                                  "app code can call it, HTTP cannot")
 
 
 def _model_target(runtime: "Runtime", element: ModelElement, fn: str) -> Target:
     api = runtime.model(element.full_name)
     path = f"{element.full_name}.{fn}"
     custom = {f.name: f for f in (element.spec.functionList if element.spec else [])}
-    if fn in custom:
-        spec = custom[fn]
+    entry = custom.get(fn)
+    if entry is not None:
+        _refuse_private(path, entry)
+    if entry is not None and fn not in MODEL_FUNCTIONS:
         try:
             runtime.function(path)
         except HandlerError as exc:
             raise ApiError(APP_BROKEN, str(exc)) from exc
-        allowed, required = _declared(spec)
-        return Target(path, allowed, required, lambda kwargs: runtime.call(path, (), kwargs))
+        allowed, required = _declared(entry)
+        return Target(path, allowed, required, lambda kwargs: runtime.call(path, (), kwargs), _login_required(entry))
     if fn not in MODEL_FUNCTIONS:
         raise _not_declared(element.full_name, fn, [*MODEL_FUNCTIONS, *custom])
+    if fn in OPT_IN_FUNCTIONS and _access(entry) != "public":
+        raise ApiError(FORBIDDEN, f"{path} writes every row a filter matches and fires no model events, so HTTP may "
+                                  f"call it only when the model opts in: add {{\"name\": \"{fn}\", \"accessModifier\": "
+                                  f"\"public\"}} to the functionList of {element.full_name.replace('.', '/')}/e.json")
     params = list(inspect.signature(getattr(ModelApi, fn)).parameters.values())[1:]
     allowed = [p.name for p in params]
     required = [p.name for p in params if p.default is inspect.Parameter.empty]
     method = getattr(api, fn)
-    return Target(path, allowed, required, lambda kwargs: method(**kwargs))
+    invoke = (lambda kwargs: method(**kwargs)) if fn != "updateByFilter" else _keeping_primary_key(api, method)
+    return Target(path, allowed, required, invoke, _login_required(entry))
+
+
+def _keeping_primary_key(api: ModelApi, method: Callable[..., Any]) -> Callable[[dict], Any]:
+    """updateByFilter as HTTP may call it: like updateByPK, it never changes a row's primary key."""
+    def invoke(kwargs: dict) -> Any:
+        data = native(kwargs.get("updateData"))
+        if isinstance(data, dict) and api.primary_key in data:
+            raise ApiError(API_PARAMS_ERROR, f"{api.full_name}.updateByFilter cannot change the primary key "
+                                             f"{api.primary_key!r}; updateByPK never changes it either")
+        return method(**kwargs)
+    return invoke
