@@ -54,7 +54,8 @@ def run_action(runtime: Runtime | None, action: Callable[[Runtime], None],
             status = 0
         except Exception as exc:  # noqa: BLE001 - every failure ends the command with its message and status
             status = exit_status(exc)
-            print(f"jitstudio: {exc if status == 2 else describe(exc)}", file=sys.stderr)
+            message = str(exc) if status == 2 else describe(exc)
+            print(f"jitstudio: {message or type(exc).__name__}", file=sys.stderr)
         runtime.drain()
         return status
     finally:

@@ -11,7 +11,7 @@ import argparse
 from typing import Any
 
 from ..runtime import Runtime
-from ..runtime.values import to_json
+from ..runtime.values import native, to_json
 from ._common import json_arg as _json_arg, open_runtime, print_json as _print, run_action
 
 
@@ -43,9 +43,9 @@ def cmd_data(args) -> int:
     def action(rt: Runtime) -> None:
         model = rt.model(_model_name(args.model))
         if args.op == "create":
-            _print(model.create(_json_arg(args.json, "JSON", dict)))
+            _print(_as_stored(model, model.create(_json_arg(args.json, "JSON", dict))))
         elif args.op == "update":
-            _print(model.updateByPK(_pk(args.id), _json_arg(args.json, "JSON", dict)))
+            _print(_as_stored(model, model.updateByPK(_pk(args.id), _json_arg(args.json, "JSON", dict))))
         elif args.op == "delete":
             deleted = model.deleteByPK(_pk(args.id))
             if not deleted:
@@ -64,6 +64,11 @@ def cmd_data(args) -> int:
                 _print_table(model.table.c.keys(), [to_json(r) for r in rows.value])
 
     return _run(args, action)
+
+
+def _as_stored(model, row):
+    """The row as it is stored once the write's sync handlers are done (an After handler may change it)."""
+    return model.getByPK(native(row[model.primary_key])) or row
 
 
 def _print_table(columns: list[str], rows: list[dict]) -> None:

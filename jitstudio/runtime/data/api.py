@@ -14,6 +14,7 @@ from ...errors import AppError
 from ...project import qfilter
 from . import units
 from .sqlfilter import QueryError, coerce, order_by, parse_cached, to_sql
+from .fieldvalues import DataError, FieldValueError, write_value
 from .tables import AUTO_NOW, AUTO_NOW_ADD, ModelTable
 from ..execution import step
 from ..values import JitDict, RowData, RowList, native
@@ -22,10 +23,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 ADD, UPDATE, DELETE = "Add", "Update", "Delete"
-
-
-class DataError(AppError, ValueError):
-    """A data-API call that cannot be done as asked: names the model, the field or the row."""
 
 
 class WriteEvents(Protocol):
@@ -67,7 +64,8 @@ class ModelApi:
             return [dict(r._mapping) for r in conn.execute(stmt)]
 
     def _fetch(self, conn, pk: Any) -> dict | None:
-        row = conn.execute(self._select_pk, {"_jit_pk": coerce(self._pk_col, pk)}).first()
+        key = write_value(self.full_name, self._pk_col, self.datatypes.get(self.primary_key, ""), pk)
+        row = conn.execute(self._select_pk, {"_jit_pk": key}).first()
         return dict(row._mapping) if row is not None else None
 
     def getByPK(self, pk: Any) -> RowData | None:
@@ -169,13 +167,14 @@ class ModelApi:
 
     def _column(self, name: str):
         if name not in self.table.c:
-            raise DataError(f"{self.full_name} has no field {name!r}; fields: {', '.join(self.table.c.keys())}")
+            raise FieldValueError(f"{self.full_name} has no field {name!r}; fields: {', '.join(self.table.c.keys())}")
         return self.table.c[name]
 
     def _clean(self, data: dict) -> dict:
         if not isinstance(data, dict):
-            raise DataError(f"{self.full_name}: row data must be a dict of field values, not {type(data).__name__}")
-        return {name: coerce(self._column(name), value) for name, value in data.items()}
+            raise FieldValueError(f"{self.full_name}: row data must be a dict of field values, not {type(data).__name__}")
+        return {name: write_value(self.full_name, self._column(name), self.datatypes.get(name, ""), value)
+                for name, value in data.items()}
 
     def _handled(self, after_handlers: dict, before_handlers: dict) -> dict:
         """The row values after the Before handlers: cleaned again when a handler ran (it may have set any)."""

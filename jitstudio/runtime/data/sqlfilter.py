@@ -79,9 +79,28 @@ def coerce(column, value: Any) -> Any:
         if isinstance(kind, (Integer, Numeric, Float)) and isinstance(value, str):
             number = Decimal(value.strip())
             return int(number) if isinstance(kind, Integer) and number == number.to_integral_value() else float(number)
-    except (ValueError, InvalidOperation) as exc:
-        raise QueryError(f"filter value {value!r} does not fit field {column.name!r} ({type(kind).__name__}): {exc}") from None
+    except (ValueError, InvalidOperation):
+        raise QueryError(f"filter value {value!r} does not fit field {column.name!r}: it takes {expected(kind)}") from None
     return value
+
+
+def expected(kind: Any) -> str:
+    """What a column of this type takes, for messages."""
+    if isinstance(kind, Integer):
+        return "a whole number"
+    if isinstance(kind, (Numeric, Float)):
+        return "a number"
+    if isinstance(kind, DateTime):
+        return "a date and time (ISO text such as 2025-01-31T09:30:00)"
+    if isinstance(kind, Date):
+        return "a date (ISO text such as 2025-01-31)"
+    if isinstance(kind, Time):
+        return "a time (ISO text such as 09:30:00)"
+    if isinstance(kind, Boolean):
+        return "true or false"
+    if isinstance(kind, JSON):
+        return "JSON data"
+    return "text"
 
 
 def _like(text: Any) -> str:
@@ -102,9 +121,32 @@ def _negate(col, positive):
     return or_(not_(positive), col.is_(None))
 
 
+_LIST_OPS = ("in", "nin", "likeany", "nlikeany", "belong", "nbelong")
+_PART_OPS = ("year", "month", "week", "day")
+
+
+def _operand(cond: Condition) -> Any:
+    """The condition's value in the shape its operator takes, or a QueryError saying which shape."""
+    op, value = cond.op, cond.value
+    shown = f"Q({cond.field!r}, {op!r}, {value!r})"
+    if op in _LIST_OPS and value is not None and not isinstance(value, (list, tuple)):
+        raise QueryError(f"{shown}: {op!r} takes a list of values, e.g. Q({cond.field!r}, {op!r}, [1, 2])")
+    if op == "range" and not (isinstance(value, (list, tuple)) and len(value) == 2):
+        raise QueryError(f"{shown}: 'range' takes two values, low and high (None for open), "
+                         f"e.g. Q({cond.field!r}, 'range', [1, 10])")
+    if op == "isnull" and value not in (True, False, 0, 1):
+        raise QueryError(f"{shown}: 'isnull' takes True (empty) or False (not empty)")
+    if op in _PART_OPS:
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.lstrip("-").isdigit():
+            raise QueryError(f"{shown}: {op!r} takes a whole number, e.g. Q({cond.field!r}, {op!r}, 2025)")
+        return int(text)
+    return value
+
+
 def _condition(cond: Condition, table: Table) -> ColumnElement[bool]:
     col = _column(table, cond.field)
-    op, value = cond.op, cond.value
+    op, value = cond.op, _operand(cond)
     if op == "=":
         return _equal(col, value)
     if op == "!=":
@@ -145,7 +187,7 @@ def _condition(cond: Condition, table: Table) -> ColumnElement[bool]:
         positive = or_(false(), *options)
         return positive if op == "belong" else _negate(col, positive)
     if op in ("year", "month", "week", "day"):
-        return extract(op, col) == int(value)
+        return extract(op, col) == value
     if op in ("province", "city", "district"):
         return _contains(col, value)
     raise QueryError(f"operator {op!r} cannot be used in a query")

@@ -123,7 +123,7 @@ class Dispatcher:
                  resume: dict | None) -> Outcome:
         path = " → ".join(chain + (event.full_name,))
         message = f"event chain stopped at depth {self.depth} (app.json runtime.eventChainDepth): {path} …"
-        log.info("%s", message)
+        log.warning("%s", message)
         parent = resume.get("parent") if resume else getattr(current_execution(), "record_id", None)
         store = self._records
         record_id = store.begin(event=event.full_name, event_type=event.event_type, sender=event.sender,
