@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     from . import cli
 
     if args and (args[0] in cli.commands() or args[0] in ("-h", "--help", "--version")):
+        if argv is None:
+            cli.end_stuck_handlers()
         return cli.main(args)
     if not ide_installed():
         print(IDE_MISSING, file=sys.stderr)

@@ -44,7 +44,12 @@ def configure_logging() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging()
+    return args.func(args)
+
+
+def end_stuck_handlers() -> None:
+    """In a process of its own (not a program that calls `main`), a handler that outlives its time limit
+    and ignores the interruption ends the process instead of holding the database; see the watchdog."""
     from ..runtime.execution.watchdog import HARD_GRACE_SECONDS, WATCHDOG
 
-    WATCHDOG.hard_grace = HARD_GRACE_SECONDS  # a command's process may be ended; see the watchdog
-    return args.func(args)
+    WATCHDOG.hard_grace = HARD_GRACE_SECONDS

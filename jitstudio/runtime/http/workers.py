@@ -20,6 +20,7 @@ from uvicorn.supervisors.multiprocess import Multiprocess
 
 from .app import HttpApp
 from ..data.db import describe
+from ..execution.watchdog import HARD_GRACE_SECONDS, WATCHDOG
 from .guard import Access
 from .server import JsonLines, bind, uvicorn_config
 
@@ -42,6 +43,7 @@ def worker_app() -> "WorkerApp":
     logging.basicConfig(level=os.environ.get("JITSTUDIO_LOG", "WARNING").upper(),
                         format="jitstudio: %(levelname)s %(name)s: %(message)s")
     options = json.loads(os.environ[OPTIONS_ENV])
+    WATCHDOG.hard_grace = HARD_GRACE_SECONDS  # uvicorn's supervisor replaces a worker the hard limit ends
     runtime = Runtime(options["dir"], options["db"], async_worker=False)
     runtime.leave_async_to_workers()
     runtime.handler_timeout = options["timeout"]

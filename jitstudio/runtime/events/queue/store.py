@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import Connection, Engine, Row, Table, and_, delete, func, insert, select, update
 
@@ -29,6 +29,20 @@ log = logging.getLogger(__name__)
 HOST = socket.gethostname()
 LEASE_SECONDS = float(os.environ.get("JITSTUDIO_QUEUE_LEASE_SECONDS", "30"))
 _OPEN = ("pending", "running")
+
+
+class Claimed(NamedTuple):
+    id: int
+    event: str
+    payload: str
+    attempt: int
+    created_at: float
+
+
+_CLAIM = ("UPDATE {table} SET status = 'running', claimed_by = {mark}, available_at = {mark}, attempt = attempt + 1 "
+          "WHERE id IN (SELECT id FROM {table} WHERE status IN ('pending', 'running') AND available_at <= {mark} "
+          "ORDER BY id LIMIT {mark}{lock}) AND status IN ('pending', 'running') AND available_at <= {mark} "
+          "RETURNING id, event, payload, attempt, created_at")
 
 
 class Outbox:
@@ -100,7 +114,9 @@ class Outbox:
             order = tuple(self._COLUMNS.index(name) for name in compiled.positiontup or ())
             if order == tuple(range(len(self._COLUMNS))):
                 order = None
-        sql = str(compiled) if conn.dialect.name == "sqlite" else f"{compiled} RETURNING id"
+        sql = str(compiled)
+        if conn.dialect.name != "sqlite" and "RETURNING" not in sql:
+            sql += " RETURNING id"
         found = self._sql[conn.dialect.name] = (sql, order)
         return found
 
@@ -131,18 +147,32 @@ class Outbox:
         with conn.begin():
             yield conn
 
-    def claim(self, limit: int, conn: Connection | None = None) -> tuple[str, Sequence[Row]]:
+    def claim(self, limit: int, conn: Connection | None = None) -> tuple[str, Sequence[Claimed]]:
         """Take up to `limit` due rows (waiting and due, or running with a lease that ran out) under a new
-        lease; (the claim's token, the rows, each with its attempt number counted)."""
-        t = self.table
+        lease; (the claim's token, the rows, each with its attempt number counted). One statement straight
+        to the driver: this runs for every few queued executions."""
+        if conn is None:
+            with self.connection() as held:
+                return self.claim(limit, held)
         token = self.claimer_prefix + uuid.uuid4().hex[:12]
         now = time.time()
-        due = and_(t.c.status.in_(_OPEN), t.c.available_at <= now)
-        ids = select(t.c.id).where(due).order_by(t.c.id).limit(limit).scalar_subquery()
-        with self._begin(conn) as tx:
-            rows = tx.execute(update(t).where(t.c.id.in_(ids), due).values(
-                status="running", claimed_by=token, available_at=now + self.lease, attempt=t.c.attempt + 1)
-                .returning(*t.c)).all()
+        sqlite = conn.dialect.name == "sqlite"
+        mark = "?" if sqlite else "%s"
+        sql = _CLAIM.format(table=self.table.name, mark=mark, lock="" if sqlite else " FOR UPDATE SKIP LOCKED")
+        raw: Any = conn.connection.dbapi_connection
+        cursor = raw.cursor()
+        try:
+            if sqlite:
+                cursor.execute("BEGIN IMMEDIATE")
+            try:
+                cursor.execute(sql, (token, now + self.lease, now, limit, now))
+                rows = [Claimed(*values) for values in cursor.fetchall()]
+            except BaseException:
+                raw.rollback()
+                raise
+            raw.commit()
+        finally:
+            cursor.close()
         return token, sorted(rows, key=lambda r: r.id)
 
     def renew(self, tokens: Iterable[str]) -> int:
