@@ -183,6 +183,7 @@ def test_a_handler_stuck_in_one_c_call_ends_its_process_and_releases_the_databas
     time.sleep(1.5)  # the handler holds the write lock while it sleeps, past its soft limit
     listed = jitstudio("data", str(app), "list", "Item", "--json")  # a reader does not need the write lock
     assert listed.returncode == 0 and json.loads(listed.stdout) == [], listed.stderr
+    assert stuck.poll() is None, "the reader waited for the stuck writer to end"
     out, err = stuck.communicate(timeout=60)
     assert stuck.returncode == 70, err
     assert time.monotonic() - started < 20

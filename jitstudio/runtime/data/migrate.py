@@ -199,7 +199,12 @@ def apply_schema(conn: Connection, plan: SchemaPlan) -> None:
 def sync_schema(engine: Engine, tables: dict[str, ModelTable], *, allow_data_loss: bool = False,
                 app_dir: str | Path | None = None) -> list[str]:
     """Create missing tables and migrate changed ones under the schema lock; returns what changed, one line
-    per change. A change that would lose data raises MigrationError unless `allow_data_loss`."""
+    per change. A change that would lose data raises MigrationError unless `allow_data_loss`. When nothing
+    is to change (every open but the first after a change) only reads run: no write lock is taken, so an app
+    opens while another process holds the database's write lock."""
+    with engine.connect().execution_options(sqlite_begin="DEFERRED") as reader, reader.begin():
+        if _current(plan_schema(reader, tables)):
+            return []
     with schema_transaction(engine) as conn:
         plan = plan_schema(conn, tables)
         if plan.losses and not allow_data_loss:
@@ -209,6 +214,10 @@ def sync_schema(engine: Engine, tables: dict[str, ModelTable], *, allow_data_los
     for change in changes:
         log.info("schema: %s", change)
     return changes
+
+
+def _current(plan: SchemaPlan) -> bool:
+    return plan.stored_version == SCHEMA_VERSION and not plan.lines() and not plan.losses
 
 
 def _check_version(conn: Connection, version: Table, existing: set[str]) -> int | None:

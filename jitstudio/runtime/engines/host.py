@@ -11,6 +11,8 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Protocol, runtime_checkable
 
+from sqlalchemy import inspect
+
 from ...project import EventElement, Project
 from ..data import units
 from ..data.migrate import schema_lock
@@ -89,7 +91,12 @@ def enabled_events(project: Project, event_type: str) -> list[EventElement]:
 
 def ensure_tables(engine: Any, metadata: Any) -> None:
     """Create the engines' tables if missing, inside the open unit of work when there is one (a fresh
-    connection would wait for the unit's write lock)."""
+    connection would wait for the unit's write lock). Tables that all exist are only looked at: no write
+    lock is taken."""
+    with units.reading(engine) as conn:
+        present = set(inspect(conn).get_table_names())
+    if all(table.name in present for table in metadata.sorted_tables):
+        return
     with units.write(engine) as conn:
         schema_lock(conn)
         metadata.create_all(conn)
