@@ -34,12 +34,15 @@ def json_arg(text: str | None, what: str, kind: type | tuple | None = None, defa
 
 
 def open_runtime(args, **options: Any) -> Runtime | None:
-    """The app of `args.dir` on `args.db`, or None after saying why it cannot be opened."""
+    """The app of `args.dir` on `args.db`, or None after saying why it cannot be opened. Its execution
+    records are committed with each write (a command may be killed at any moment)."""
     try:
-        return Runtime(args.dir, args.db, **options)
+        runtime = Runtime(args.dir, args.db, **options)
     except UserError as exc:
         print(f"jitstudio: {exc}", file=sys.stderr)
         return None
+    runtime.record_at_every_commit()
+    return runtime
 
 
 def run_action(runtime: Runtime | None, action: Callable[[Runtime], None],

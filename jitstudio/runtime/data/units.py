@@ -10,10 +10,17 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Callable, Iterator
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
 _current: ContextVar["Unit | None"] = ContextVar("jitstudio_unit", default=None)
+_every_commit: "WeakKeyDictionary[Engine, list[Callable[[], None]]]" = WeakKeyDictionary()
+
+
+def after_every_commit(engine: Engine, callback: Callable[[], None]) -> None:
+    """Run `callback` after each unit of work on `engine` commits (before the unit's own after-commit work)."""
+    _every_commit.setdefault(engine, []).append(callback)
 
 
 class Unit:
@@ -21,14 +28,20 @@ class Unit:
         self.engine = engine
         self._conn: Connection | None = None
         self._trans: RootTransaction | None = None
-        self.after_commit: list[Callable[[], None]] = []
+        self.after_commit: list[Callable[[], None]] = list(_every_commit.get(engine, ()))
 
     @property
     def conn(self) -> Connection:
-        """The unit's connection; the transaction (and on SQLite the write lock) starts on first use."""
+        """The unit's connection; the transaction (and on SQLite the write lock) starts on first use. A
+        transaction that cannot begin (the lock not had in time) raises its own error and leaves nothing open."""
         if self._conn is None:
-            self._conn = self.engine.connect()
-            self._trans = self._conn.begin()
+            conn = self.engine.connect()
+            try:
+                self._trans = conn.begin()
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
         return self._conn
 
     @property
