@@ -22,8 +22,8 @@ from procrastinate.schema import SchemaManager
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 
-from ...data import units
 from .codec import dumps
+from .store import queue_with_write
 from .worker import RunItem
 
 __all__ = ["JobQueue", "STALLED_AFTER_SECONDS", "install_schema"]
@@ -121,14 +121,7 @@ class JobQueue:
     # -- adding ------------------------------------------------------------------------------------------
 
     def enqueue(self, event: str, kind: str, payload: dict) -> None:
-        unit = units.current(self.engine)
-        if unit is not None:
-            job_id = self._defer(unit.conn, event, kind, payload)
-            unit.after_commit.append(lambda: self._committed(job_id))
-            return
-        with units.write(self.engine) as conn:
-            job_id = self._defer(conn, event, kind, payload)
-        self._committed(job_id)
+        queue_with_write(self.engine, lambda conn: self._defer(conn, event, kind, payload), self._committed)
 
     def _defer(self, conn: Connection, event: str, kind: str, payload: dict) -> int:
         raw = conn.connection.dbapi_connection

@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import Connection, Engine, Row, Table, and_, delete, func, insert, select, update
 
@@ -29,6 +29,20 @@ log = logging.getLogger(__name__)
 HOST = socket.gethostname()
 LEASE_SECONDS = float(os.environ.get("JITSTUDIO_QUEUE_LEASE_SECONDS", "30"))
 _OPEN = ("pending", "running")
+
+
+def queue_with_write(engine: Engine, add: Callable[[Connection], int], committed: Callable[[int], None]) -> None:
+    """Queue one entry with `add(conn)` in the open unit of work when there is one (the entry commits with the
+    write that caused it, and `committed(its id)` is called after that commit), else in a transaction of its
+    own."""
+    unit = units.current(engine)
+    if unit is not None:
+        entry = add(unit.conn)
+        unit.after_commit.append(lambda: committed(entry))
+        return
+    with units.write(engine) as conn:
+        entry = add(conn)
+    committed(entry)
 
 
 class Claimed(NamedTuple):
@@ -67,16 +81,8 @@ class Outbox:
     # -- adding ------------------------------------------------------------------------------------------
 
     def enqueue(self, event: str, kind: str, payload: dict) -> None:
-        """Queue one execution: in the open unit of work when there is one (the row commits with the write
-        that caused it and wakes the worker after commit), else in a transaction of its own."""
-        unit = units.current(self.engine)
-        if unit is not None:
-            row_id = self.add(unit.conn, event, kind, payload)
-            unit.after_commit.append(lambda: self._committed(row_id))
-            return
-        with units.write(self.engine) as conn:
-            row_id = self.add(conn, event, kind, payload)
-        self._committed(row_id)
+        """Queue one execution with the write that caused it; the worker is woken once it commits."""
+        queue_with_write(self.engine, lambda conn: self.add(conn, event, kind, payload), self._committed)
 
     def _committed(self, row_id: int) -> None:
         with self._mine_lock:
