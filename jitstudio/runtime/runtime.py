@@ -90,7 +90,7 @@ class Runtime:
 
         self.queue = open_queue(self.queue_kind, self.engine, self.db_url, self.project.name,
                                 internal_tables(MetaData())["outbox"], self.dispatcher.run_queued, self.bound,
-                                prune=self._prune_records, abandoned=self.records.fail_job_attempts)
+                                self.records, prune=self._prune_records)
         if async_worker:
             self.queue.start()
         log.info("opened %s on %s (%s); %d events, %d schema changes", self.project.name, describe(self.db_url),

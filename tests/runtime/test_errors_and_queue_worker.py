@@ -98,7 +98,7 @@ def test_the_worker_runs_whatever_it_is_handed_and_retries_when_asked(outbox):
 
     for name in ("events.A", "events.Flaky", "events.B"):
         outbox.enqueue(name, "normal", {"args": [name]})
-    worker = OutboxWorker(outbox, run_item, _nothing)
+    worker = OutboxWorker(outbox, run_item, _nothing, _NoRecords())
     assert worker.drain(5)
     assert [(name, attempt) for name, _payload, attempt in runs] == [
         ("events.A", 1), ("events.Flaky", 1), ("events.B", 1), ("events.Flaky", 2)]
@@ -116,7 +116,7 @@ def test_a_failing_batch_is_logged_with_its_traceback_and_the_worker_keeps_going
         return real_claim(limit, conn)
 
     outbox.claim = claim
-    worker = OutboxWorker(outbox, lambda name, payload, attempt, job: ran.append(name), _nothing)
+    worker = OutboxWorker(outbox, lambda name, payload, attempt, job: ran.append(name), _nothing, _NoRecords())
     with caplog.at_level(logging.ERROR, logger="jitstudio.runtime.events.queue.worker"):
         worker.start()
         try:
@@ -137,3 +137,14 @@ class _nothing:
 
     def __exit__(self, *exc):
         return None
+
+
+class _NoRecords:
+    def flush(self):
+        pass
+
+    def job_succeeded(self, job_id):
+        return False
+
+    def fail_job_attempts(self, job_id):
+        return 0

@@ -156,9 +156,6 @@ class Dispatcher:
         payload = loads(payload_text, self._models.get)
         outcome = self.run_now(event, tuple(payload["args"]), payload["kwargs"], is_async=True, attempt=attempt,
                                resume=payload, job_id=job_id)
-        # The record is committed before the queue forgets the job: a process killed in between runs the job
-        # again (a new attempt) instead of leaving a finished execution recorded as abandoned.
-        self._records.flush()
         if outcome.failed and attempt <= event.retry and not isinstance(outcome.exception, EventChainTooDeep):
             delay = event.backoff * (2 ** (attempt - 1))
             log.info("%s failed on attempt %d; retrying in %g s", name, attempt, delay)

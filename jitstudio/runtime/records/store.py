@@ -157,6 +157,11 @@ class RecordStore:
                 error="Abandoned: the process running this execution ended before it finished"))
             return result.rowcount or 0
 
+    def job_succeeded(self, job_id: str) -> bool:
+        """Whether an attempt of this queued job has a committed success record."""
+        with self._read() as conn:
+            return conn.execute(select(T.c.id).where(T.c.job_id == job_id, T.c.status == "success").limit(1)).first() is not None
+
     def fail_job_attempts(self, job_id: str) -> int:
         """Mark as failed the `running` records of a queued job whose worker stopped without finishing it
         (its queue hands the job to another worker as a new attempt). Returns how many."""

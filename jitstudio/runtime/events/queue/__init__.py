@@ -13,9 +13,9 @@ from ....errors import UserError
 from ...data.migrate import schema_transaction
 from .codec import dumps, loads, model_event_ref
 from .store import LEASE_SECONDS, Outbox
-from .worker import CLAIM, OutboxWorker, RunItem
+from .worker import CLAIM, JobRecords, OutboxWorker, RunItem
 
-__all__ = ["CLAIM", "EventQueue", "LEASE_SECONDS", "Outbox", "OutboxWorker", "QUEUE_ENV", "QueueError", "RunItem",
+__all__ = ["CLAIM", "EventQueue", "JobRecords", "LEASE_SECONDS", "Outbox", "OutboxWorker", "QUEUE_ENV", "QueueError", "RunItem",
            "dumps", "loads", "model_event_ref", "open_queue", "queue_kind"]
 
 QUEUE_ENV = "JITSTUDIO_QUEUE"
@@ -51,8 +51,8 @@ def queue_kind(engine: Engine, setting: str | None = None) -> str:
 
 
 def open_queue(kind: str, engine: Engine, url: str, app_name: str, outbox_table: Table, run_item: RunItem,
-               context: Callable[[], AbstractContextManager], *, prune: Callable[[], Any] | None = None,
-               abandoned: Callable[[str], Any] | None = None) -> EventQueue:
+               context: Callable[[], AbstractContextManager], records: JobRecords, *,
+               prune: Callable[[], Any] | None = None) -> EventQueue:
     if kind == "procrastinate":
         try:
             from .jobs import JobQueue, install_schema
@@ -61,5 +61,5 @@ def open_queue(kind: str, engine: Engine, url: str, app_name: str, outbox_table:
                              "pip install 'jitstudio[postgres]', or set JITSTUDIO_QUEUE=outbox") from None
         with schema_transaction(engine) as conn:
             install_schema(conn)
-        return JobQueue(engine, url, app_name, run_item, context, prune=prune, abandoned=abandoned)
-    return OutboxWorker(Outbox(engine, outbox_table), run_item, context, abandoned=abandoned, prune=prune)
+        return JobQueue(engine, url, app_name, run_item, context, records, prune=prune)
+    return OutboxWorker(Outbox(engine, outbox_table), run_item, context, records, prune=prune)

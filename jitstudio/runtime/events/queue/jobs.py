@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from .codec import dumps
 from .store import queue_with_write
-from .worker import RunItem
+from .worker import JobRecords, RunItem
 
 __all__ = ["JobQueue", "STALLED_AFTER_SECONDS", "install_schema"]
 
@@ -74,8 +74,8 @@ class JobQueue:
     kind = "procrastinate"
 
     def __init__(self, engine: Engine, url: str, app_name: str, run_item: RunItem,
-                 context: Callable[[], AbstractContextManager], *, prune: Callable[[], Any] | None = None,
-                 abandoned: Callable[[str], Any] | None = None):
+                 context: Callable[[], AbstractContextManager], records: JobRecords, *,
+                 prune: Callable[[], Any] | None = None):
         self.engine = engine
         self.queue = f"jitstudio.{app_name}"
         self._run_item = run_item
@@ -92,7 +92,7 @@ class JobQueue:
         # Deferring runs on the writer's own (sync) connection; this app is never opened.
         deferrer = procrastinate.App(connector=procrastinate.SyncPsycopgConnector(conninfo=conninfo))
         self._event_task = deferrer.task(name=f"{self.queue}.event", queue=self.queue)(self._run)
-        self._abandoned = abandoned
+        self._records = records
         self._declare_periodic(prune)
 
     def _declare_periodic(self, prune: Callable[[], Any] | None) -> None:
@@ -102,8 +102,7 @@ class JobQueue:
             stalled = list(await manager.get_stalled_jobs(queue=self.queue, seconds_since_heartbeat=STALLED_AFTER_SECONDS))
             for job in stalled:
                 await manager.retry_job(job)
-                if self._abandoned is not None:
-                    self._abandoned(f"procrastinate:{job.id}")
+                self._records.fail_job_attempts(f"procrastinate:{job.id}")
             await manager.prune_stalled_workers(seconds_since_heartbeat=STALLED_AFTER_SECONDS * 3)
             if stalled:
                 log.warning("handed %d async event(s) of stopped workers back to the queue", len(stalled))
@@ -135,8 +134,14 @@ class JobQueue:
 
     def _run(self, context: procrastinate.JobContext, event: str, kind: str, payload: str) -> None:
         job = context.job
+        job_id = f"procrastinate:{job.id}"
+        if job.attempts and self._records.job_succeeded(job_id):
+            return  # it finished before its worker stopped; only procrastinate did not hear of it
         with self._context():
-            again = self._run_item(event, payload, job.attempts + 1, f"procrastinate:{job.id}")
+            again = self._run_item(event, payload, job.attempts + 1, job_id)
+        # The record is committed before procrastinate marks the job done: a worker killed in between runs
+        # it again as a new attempt instead of leaving a finished execution recorded as abandoned.
+        self._records.flush()
         if again is not None:
             raise RetryLater(again)
 

@@ -17,7 +17,7 @@ import uuid
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from sqlalchemy import Connection, Engine, Row, Table, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 
 from ...data import units
 from .codec import dumps
@@ -74,7 +74,6 @@ class Outbox:
         self._queued = threading.Event()
         self._insert = insert(table)
         self._sql: dict[str, tuple[str, tuple | None]] = {}
-        self._delete_sql: dict[str, tuple[str, bool]] = {}
         self._mine: set[int] = set()
         self._mine_lock = threading.Lock()
 
@@ -191,31 +190,28 @@ class Outbox:
             return conn.execute(update(t).where(t.c.claimed_by.in_(tokens), t.c.status == "running")
                                 .values(available_at=time.time() + self.lease)).rowcount
 
-    def done(self, token: str, row_id: int, conn: Connection | None = None) -> bool:
-        """The row ran: delete it, unless the lease was lost and another claim holds it now. One statement
-        straight to the driver (on SQLite, its own transaction): this runs once per queued execution."""
+    def done(self, token: str, row_ids: Sequence[int], conn: Connection | None = None) -> int:
+        """The rows ran: delete them, unless the lease was lost and another claim holds them now; how many
+        were deleted. One statement straight to the driver (on SQLite, its own transaction)."""
         if conn is None:
             with self.connection() as held:
-                return self.done(token, row_id, held)
-        sql, positional = self._delete_sql.get(conn.dialect.name) or self._compiled_delete(conn)
-        raw = conn.connection.dbapi_connection
-        cursor = raw.cursor()  # type: ignore[union-attr]
+                return self.done(token, row_ids, held)
+        sqlite = conn.dialect.name == "sqlite"
+        marks = ", ".join(["?" if sqlite else "%s"] * len(row_ids))
+        sql = f"DELETE FROM {self.table.name} WHERE claimed_by = {'?' if sqlite else '%s'} AND id IN ({marks})"
+        raw: Any = conn.connection.dbapi_connection
+        cursor = raw.cursor()
         try:
-            cursor.execute(sql, (row_id, token) if positional else {"id_1": row_id, "claimed_by_1": token})
+            cursor.execute(sql, (token, *row_ids))
             gone = cursor.rowcount
         finally:
             cursor.close()
-        if conn.dialect.name != "sqlite":
-            raw.commit()  # type: ignore[union-attr]
-        if not gone:
-            log.warning("queued run %d finished after its lease ran out; another process may run it again", row_id)
-        return bool(gone)
-
-    def _compiled_delete(self, conn: Connection) -> tuple[str, bool]:
-        t = self.table
-        compiled = delete(t).where(t.c.id == 0, t.c.claimed_by == "").compile(dialect=conn.dialect)
-        found = self._delete_sql[conn.dialect.name] = (str(compiled), bool(compiled.positional))
-        return found
+        if not sqlite:
+            raw.commit()
+        if gone < len(row_ids):
+            log.warning("%d queued run(s) finished after their lease ran out; another process may have taken "
+                        "them, and skips them once it sees their records", len(row_ids) - gone)
+        return gone
 
     def retry(self, token: str, row_id: int, delay: float, conn: Connection | None = None) -> None:
         """The row failed with retries left: it waits `delay` seconds, then is due again."""

@@ -9,7 +9,7 @@ import signal
 import threading
 import time
 from contextlib import AbstractContextManager
-from typing import Callable
+from typing import Callable, Protocol
 
 from .store import Outbox
 
@@ -23,6 +23,16 @@ STOP_SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal
 
 # (event fullName, payload text, attempt number, job id) -> None when done, or the delay before the next attempt
 RunItem = Callable[[str, str, int, "str | None"], "float | None"]
+SETTLE_EACH_AFTER = 0.002  # seconds: a run this long is settled at once, shorter ones with the rest of the claim
+
+
+class JobRecords(Protocol):
+    """What a queue needs of the execution records: to commit them (a queued job is finished once its
+    record is), whether an attempt of a job already finished, and to mark a stopped attempt abandoned."""
+
+    def flush(self) -> None: ...
+    def job_succeeded(self, job_id: str) -> bool: ...
+    def fail_job_attempts(self, job_id: str) -> int: ...
 
 
 def job_id_of(row) -> str:
@@ -37,10 +47,10 @@ class OutboxWorker:
     kind = "outbox"
     drains = True
 
-    def __init__(self, outbox: Outbox, run_item: RunItem, context: Callable[[], AbstractContextManager], *,
-                 abandoned: Callable[[str], object] | None = None, prune: Callable[[], object] | None = None):
+    def __init__(self, outbox: Outbox, run_item: RunItem, context: Callable[[], AbstractContextManager],
+                 records: JobRecords, *, prune: Callable[[], object] | None = None):
         """`context()` is entered around each worker thread's life (it makes the app's runtime the one app code
-        reaches there). `abandoned(job_id)` is told of a row taken over after its claimer stopped."""
+        reaches there)."""
         self.outbox = outbox
         self._run_item = run_item
         self._context = context
@@ -49,7 +59,7 @@ class OutboxWorker:
         self._held: set[str] = set()
         self._held_lock = threading.Lock()
         self._renewer: threading.Thread | None = None
-        self._abandoned = abandoned
+        self._records = records
         self._prune = prune
 
     def enqueue(self, event: str, kind: str, payload: dict) -> None:
@@ -84,7 +94,11 @@ class OutboxWorker:
                             "process runs them again")
 
     def run_batch(self, limit: int = CLAIM) -> int:
-        """Claim and run up to `limit` due rows, finishing each on its own; returns how many ran."""
+        """Claim and run up to `limit` due rows; returns how many ran.
+
+        A row is finished once its execution record is committed: the row is deleted after that, and a row
+        claimed again after a crash whose job already has a successful record is deleted without running.
+        Records are committed after each run that took a while, else once for the claim's quick runs."""
         with self.outbox.connection() as conn:
             return self._run_claim(conn, limit)
 
@@ -94,24 +108,41 @@ class OutboxWorker:
             return 0
         self._hold(token)
         ran = 0
+        finished: list[int] = []
         try:
             for row in rows:
                 if self._stop.is_set() and ran:
                     self.outbox.release(token, [r.id for r in rows[ran:]])
                     break
+                ran += 1
                 job_id = job_id_of(row)
-                if row.attempt > 1 and self._abandoned is not None:
-                    self._abandoned(job_id)
+                if row.attempt > 1:
+                    if self._records.job_succeeded(job_id):
+                        finished.append(row.id)
+                        continue
+                    self._records.fail_job_attempts(job_id)
+                started = time.monotonic()
                 again = self._run_item(row.event, row.payload, row.attempt, job_id)
                 if again is None:
-                    self.outbox.done(token, row.id, conn)
-                else:
+                    finished.append(row.id)
+                if again is not None or time.monotonic() - started >= SETTLE_EACH_AFTER:
+                    self._settle(conn, token, finished)
+                if again is not None:
                     self.outbox.retry(token, row.id, again, conn)
-                ran += 1
         finally:
-            with self._held_lock:
-                self._held.discard(token)
+            try:
+                self._settle(conn, token, finished)
+            finally:
+                with self._held_lock:
+                    self._held.discard(token)
         return ran
+
+    def _settle(self, conn, token: str, finished: list[int]) -> None:
+        """Commit the records of the runs so far, then delete their rows."""
+        self._records.flush()
+        if finished:
+            self.outbox.done(token, finished, conn)
+            finished.clear()
 
     def drain(self, timeout: float | None = None) -> bool:
         """Run what this process queued (and what those runs queue in turn) until none of it is left to wait
