@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .files import TextFile
+from .files import TextFile, cannot_read
 from .jsondoc import JsonDocument, JsonSyntaxError, pointer_of
 from .problems import Problem, allowed_list
 from .schemas import Spec
@@ -73,7 +73,7 @@ def read_json(root: Path, path: Path, spec_cls: type[Spec] | None, problems: lis
     try:
         text = TextFile.read(path).text
     except OSError as exc:
-        problems.append(Problem(rel, 1, 1, f"cannot read file: {exc.strerror}", code="io"))
+        problems.append(Problem(rel, 1, 1, cannot_read(exc), code="io"))
         return None, None
     try:
         doc = JsonDocument.parse(text)

@@ -6,6 +6,7 @@ problem can name its line and column and an edit can replace exactly one value a
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,9 @@ _STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"')
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _LITERALS = ("true", "false", "null")
 _NOT_JSON = ("NaN", "Infinity", "-Infinity")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Python's own limit on converting digits to an int (sys.get_int_max_str_digits) is where json.loads would fail.
+MAX_DIGITS = 4300
 
 
 class JsonSyntaxError(UserError, ValueError):
@@ -72,8 +76,8 @@ class _Scanner:
                     i = self.ws(i)
                     m = _STRING.match(self.text, i)
                     raw = m.group()
-                    name = raw[1:-1] if "\\" not in raw else json.loads(raw)
                     key_span = Span(m.start(), m.end())
+                    name = raw[1:-1] if "\\" not in raw else _decoded_string(self.text, key_span.start, key_span.end)
                     i = self.ws(m.end()) + 1  # ':'
                     i = self.ws(self.value(i, pointer + "/" + escape_pointer_token(name), key_span))
                     if self.text[i] == "}":
@@ -95,6 +99,8 @@ class _Scanner:
                     i += 1
         elif ch == '"':
             i = _STRING.match(self.text, i).end()
+            if "\\u" in self.text[start:i]:
+                _decoded_string(self.text, start, i)
         elif self.text.startswith(_NOT_JSON, i):
             # Python's json module reads these, but they are not JSON and other tools reject them.
             word = next(w for w in _NOT_JSON if self.text.startswith(w, i))
@@ -102,6 +108,7 @@ class _Scanner:
             raise JsonSyntaxError(f"{word} is not a JSON value; use a number or null", line, col, i)
         elif ch in "-0123456789":
             i = _NUMBER.match(self.text, i).end()
+            _check_number(self.text, start, i)
         else:
             i += next(len(w) for w in _LITERALS if self.text.startswith(w, i))
         self.spans[pointer] = Located(Span(start, i), key)
@@ -119,7 +126,7 @@ class JsonDocument:
     @classmethod
     def parse(cls, text: str) -> "JsonDocument":
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_int=_bounded_int)
         except json.JSONDecodeError as exc:
             raise JsonSyntaxError(_plain(exc.msg), exc.lineno, exc.colno, exc.pos) from None
         scanner = _Scanner(text)
@@ -246,6 +253,40 @@ class JsonDocument:
 
     def _splice(self, start: int, end: int, replacement: str) -> "JsonDocument":
         return JsonDocument.parse(self.text[:start] + replacement + self.text[end:])
+
+
+def _decoded_string(text: str, start: int, end: int) -> str:
+    """The value of the string literal text[start:end]; a lone surrogate escape in it is a located error, as no
+    UTF-8 file, database or terminal can hold one."""
+    literal = text[start:end]
+    value = json.loads(literal)
+    lone = _SURROGATE.search(value)
+    if lone:
+        offset = start + _raw_index(literal, lone.start())
+        line, col = line_col(text, offset)
+        escape = text[offset : offset + 6]
+        raise JsonSyntaxError(f"{escape} is half of a UTF-16 surrogate pair without its other half; write the "
+                              "character itself, or both halves of its pair", line, col, offset)
+    return value
+
+
+def _bounded_int(digits: str) -> int:
+    """The int of a JSON integer; one too long to convert reads as 0 here and is reported by the scanner."""
+    return 0 if len(digits.lstrip("-")) > MAX_DIGITS else int(digits)
+
+
+def _check_number(text: str, start: int, end: int) -> None:
+    token = text[start:end]
+    if token.lstrip("-").isdigit():
+        too_big = len(token.lstrip("-")) > MAX_DIGITS
+        message = f"a number of {len(token.lstrip('-'))} digits; numbers may have at most {MAX_DIGITS} digits"
+    else:
+        too_big = math.isinf(float(token))
+        shown = token if len(token) <= 24 else token[:20] + "…"
+        message = f"the number {shown} is too large; numbers must lie within ±1.7e308"
+    if too_big:
+        line, col = line_col(text, start)
+        raise JsonSyntaxError(message, line, col, start)
 
 
 def _indent_unit(text: str) -> str:

@@ -11,7 +11,8 @@ from .elements import (
     AgentElement, AssistantElement, Element, EventElement, GenericElement, JsonFile, ModelElement,
     ServiceElement, WorkflowElement,
 )
-from .files import TextFile
+from ._discovery import discover
+from .files import TextFile, cannot_read
 from .problems import Problem, allowed_list
 from .project import Project
 from .pysource import SourceIssue, read_classes, read_model
@@ -21,7 +22,6 @@ from .schemas import (
     WorkflowConfig, WorkflowSpec,
 )
 
-SKIPPED_DIRS = {".jitstudio", "__pycache__", ".git", "node_modules"}
 TRANSPARENT_DIRS = {"frontend", "backend"}
 ELEMENT_CLASSES = {
     "models": (ModelElement, ModelSpec),
@@ -40,26 +40,16 @@ def full_name_of(root: Path, directory: Path) -> str:
     return ".".join(parts)
 
 
-def discover(root: Path) -> list[Path]:
-    """Folders under root that hold an e.json, outermost first."""
-    found = []
-    for current, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
-        if "e.json" in files and Path(current) != root:
-            found.append(Path(current))
-    return found
-
-
 def load_project(root: str | os.PathLike) -> Project:
     root = Path(root).resolve()
     problems: list[Problem] = []
     app_doc = app_spec = None
-    if (root / "app.json").is_file():
+    if os.path.lexists(root / "app.json"):
         app_doc, app_spec = read_json(root, root / "app.json", AppSpec, problems)
     else:
         problems.append(Problem("app.json", 1, 1, "app.json is missing; an app folder needs app.json with at least a name", code="missing-file"))
     elements: dict[str, Element] = {}
-    for directory in discover(root):
+    for directory in discover(root, problems):
         element = load_element(root, directory)
         if element.full_name in elements:
             element.problems.append(Problem(element.rel(directory / "e.json"), 1, 1, f"{element.full_name} is defined twice", code="duplicate"))
@@ -90,31 +80,36 @@ def load_element(root: Path, directory: Path) -> Element:
             else:
                 spec = validate(doc, spec_cls, _rel(root, ejson_path), problems)
         element = EventElement(root, full_name, directory, JsonFile(ejson_path, doc, spec), problems, event_type=event_type)
-        if (directory / "inner.py").is_file():
+        if _present(directory / "inner.py"):
             element.inner = _read_code(root, directory / "inner.py", read_classes, problems)
         return element
     doc, spec = read_json(root, ejson_path, spec_cls, problems)
     element = element_cls(root, full_name, directory, JsonFile(ejson_path, doc, spec), problems)
     if isinstance(element, ModelElement):
         model_py = directory / "model.py"
-        if model_py.is_file():
+        if _present(model_py):
             element.source = _read_code(root, model_py, read_model, problems)
         else:
             problems.append(Problem(_rel(root, ejson_path), 1, 1, "model.py is missing; a model's fields are declared there", code="missing-file"))
     elif isinstance(element, ServiceElement):
         service_py = directory / "service.py"
-        if service_py.is_file():
+        if _present(service_py):
             element.source = _read_code(root, service_py, read_classes, problems)
         elif spec and spec.functionList:
             problems.append(Problem(_rel(root, ejson_path), 1, 1, "service.py is missing; the functions of functionList live there", code="missing-file"))
     if family in CONFIG_SPECS:
         config_path = directory / "config.json"
-        if config_path.is_file():
+        if _present(config_path):
             config_doc, config_spec = read_json(root, config_path, CONFIG_SPECS[family], problems)
             element.config = JsonFile(config_path, config_doc, config_spec)
         else:
             problems.append(Problem(_rel(root, ejson_path), 1, 1, "config.json is missing", code="missing-file"))
     return element
+
+
+def _present(path: Path) -> bool:
+    """Whether something is at path, a file or not: what is there but cannot be read is reported, not missed."""
+    return os.path.lexists(path)
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -141,7 +136,7 @@ def _read_code(root: Path, path: Path, reader, problems: list[Problem]):
     try:
         text = TextFile.read(path).text
     except OSError as exc:
-        problems.append(Problem(_rel(root, path), 1, 1, f"cannot read file: {exc.strerror}", code="io"))
+        problems.append(Problem(_rel(root, path), 1, 1, cannot_read(exc), code="io"))
         return reader("", path.name)
     result = reader(text, path.name)
     for issue in result.issues:

@@ -18,7 +18,7 @@ from ..errors import UserError
 from .elements import AgentElement, Element, EventElement
 from ._edits import FileEdits, set_changed_keys
 from ._validation import describe_errors
-from .files import TextFile, atomic_write_text
+from .files import TextFile, atomic_write_text, write_target
 from .jsondoc import JsonDocument, JsonSyntaxError, dumps_new, pointer_of
 from .rules import (
     EventDraft, async_problem, check_name, event_draft_problems, event_findings, model_field_findings,
@@ -42,6 +42,8 @@ class OperationError(UserError, ValueError):
 
 def _write_new(directory: Path, files: dict[str, str]) -> None:
     """Create an element folder with its files; on any failure no folder is left behind."""
+    for name in files:
+        write_target(directory / name)  # refuses a folder that a link leads out of the app, before it is made
     directory.mkdir(parents=True)
     try:
         for name, text in files.items():
