@@ -18,6 +18,14 @@ _current: ContextVar["Unit | None"] = ContextVar("jitstudio_unit", default=None)
 _every_commit: "WeakKeyDictionary[Engine, list[Callable[[], None]]]" = WeakKeyDictionary()
 
 
+_before_first_commit: ContextVar[Callable[[], None] | None] = ContextVar("jitstudio_before_commit", default=None)
+
+
+def before_first_commit(callback: Callable[[], None] | None) -> None:
+    """Run `callback` once, just before the next unit of work in this context commits writes (None: not)."""
+    _before_first_commit.set(callback)
+
+
 def after_every_commit(engine: Engine, callback: Callable[[], None]) -> None:
     """Run `callback` after each unit of work on `engine` commits (before the unit's own after-commit work)."""
     _every_commit.setdefault(engine, []).append(callback)
@@ -83,6 +91,10 @@ def unit_of_work(engine: Engine) -> Iterator[Unit]:
         unit._finish(False)
         raise
     _current.reset(token)
+    hook = _before_first_commit.get()
+    if hook is not None and unit.started:
+        _before_first_commit.set(None)
+        hook()
     unit._finish(True)
     for callback in unit.after_commit:
         callback()

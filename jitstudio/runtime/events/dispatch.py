@@ -10,6 +10,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ...errors import AppError
+from ..data import units
 from ..execution import Outcome, RunOptions, current_chain, current_execution, run_recorded
 from ..values import JitDict, model_event_parts
 from .handlers import Handlers
@@ -154,8 +155,14 @@ class Dispatcher:
             log.info("dropped a queued run of %s: the event was deleted or switched off since it was queued", name)
             return None  # deleted or switched off since it was queued: a disabled event never fires
         payload = loads(payload_text, self._models.get)
-        outcome = self.run_now(event, tuple(payload["args"]), payload["kwargs"], is_async=True, attempt=attempt,
-                               resume=payload, job_id=job_id)
+        # The running record is committed before the handler's first write commits: a worker killed after
+        # that write leaves the attempt recorded (and then marked abandoned), never unrecorded.
+        units.before_first_commit(self._records.flush)
+        try:
+            outcome = self.run_now(event, tuple(payload["args"]), payload["kwargs"], is_async=True, attempt=attempt,
+                                   resume=payload, job_id=job_id)
+        finally:
+            units.before_first_commit(None)
         if outcome.failed and attempt <= event.retry and not isinstance(outcome.exception, EventChainTooDeep):
             delay = event.backoff * (2 ** (attempt - 1))
             log.info("%s failed on attempt %d; retrying in %g s", name, attempt, delay)
