@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -153,3 +154,13 @@ def test_replay_runs_out_of_answers(tmp_path):
     host, _ = agent_app(tmp_path, [call("services.OrderSvc.getOrder", {"orderId": 1})])
     with pytest.raises(Exception, match="replay has no answer for turn 2"):
         AgentRunner(host, "aiagents.Desk").run("?")
+
+
+def test_a_prompt_file_that_is_not_a_regular_file_is_refused_not_read(tmp_path):
+    host, _ = agent_app(tmp_path, [answer("hi")])
+    prompt = tmp_path / "aiagents" / "Desk" / "prompt.md"
+    if prompt.exists():
+        prompt.unlink()
+    os.mkfifo(prompt)  # reading it would wait forever
+    with pytest.raises(AgentError, match="prompt.md: cannot read file: it is a FIFO"):
+        AgentRunner(host, "aiagents.Desk")

@@ -8,12 +8,14 @@ and the model is told who refused and why.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ....errors import AppError
-from ....project import AgentElement
+from ....project import AgentElement, TextFile
+from ....project.files import cannot_read
 from ...values import JitDict, JitValue, native, wrap
 from ..host import EventLog, Host, enabled_events
 from .providers import ChatProvider, message_text, parse_arguments, provider_from_config
@@ -78,6 +80,17 @@ def result_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _prompt(element: AgentElement) -> str | None:
+    """The agent's prompt.md, read as every app file is (a special or oversized file is refused)."""
+    path = element.directory / "prompt.md"
+    if not os.path.lexists(path):
+        return None
+    try:
+        return TextFile.read(path).text
+    except OSError as exc:
+        raise AgentError(f"{path}: {cannot_read(exc)}") from None
+
+
 class AgentRunner:
     def __init__(self, host: Host, agent: str, *, provider: ChatProvider | None = None, defaults: dict[str, Any] | None = None):
         element = host.project.get(agent)
@@ -87,8 +100,7 @@ class AgentRunner:
         self.host, self.element, self.config = host, element, element.config_spec
         self.tools: dict[str, Tool] = build_tools(host.project, self.config)
         self.provider = provider or provider_from_config(self.config.llmConfig, defaults)
-        prompt_path = element.directory / "prompt.md"
-        self.prompt = prompt_path.read_text(encoding="utf-8") if prompt_path.is_file() else (self.config.description or "")
+        self.prompt = _prompt(element) or self.config.description or ""
 
     @property
     def full_name(self) -> str:
