@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 _TOKEN = re.compile(r"jit_([0-9]{1,18})_([A-Za-z0-9_-]{20,100})")
+CHECKED_FOR = 2.0  # seconds a token that signed in is trusted without looking it up again
+_MAX_RECENT = 10_000
 
 
 class TokenError(UserError, ValueError):
@@ -59,6 +61,7 @@ class TokenStore:
         self._users = frozenset(users)
         self.table = internal_tables(MetaData())["api_token"]
         self.table.create(engine, checkfirst=True)
+        self._recent: dict[str, tuple[str, float]] = {}
 
     def create(self, user: str, name: str = "") -> tuple[TokenInfo, str]:
         """A new token for `user`: its description and the token text, which is not stored anywhere."""
@@ -91,10 +94,25 @@ class TokenStore:
             raise TokenError(f"there is no token {token_id}; `jitstudio token list DIR` shows them")
         if not done.rowcount:
             raise TokenError(f"token {token_id} was already revoked")
+        self._recent.clear()
         return TokenInfo(*row)
 
     def user_of(self, token: str) -> str | None:
-        """The user a presented token signs in, or None when it is malformed, unknown or revoked."""
+        """The user a presented token signs in, or None when it is malformed, unknown or revoked. A token
+        that signed in is trusted again for CHECKED_FOR seconds without a database lookup, so a revocation
+        made by another process takes effect within that time (in this process, at once)."""
+        key = _digest(token)
+        recent = self._recent.get(key)
+        if recent is not None and recent[1] > time.monotonic():
+            return recent[0]
+        user = self._look_up(token)
+        if user is not None:
+            if len(self._recent) >= _MAX_RECENT:
+                self._recent.clear()
+            self._recent[key] = (user, time.monotonic() + CHECKED_FOR)
+        return user
+
+    def _look_up(self, token: str) -> str | None:
         match = _TOKEN.fullmatch(token.strip())
         if match is None:
             return None
