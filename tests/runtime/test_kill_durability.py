@@ -371,17 +371,16 @@ def check(items: list[int], seen: list[tuple[int, int]], records: list[dict], no
             report.landed_before_running_record += 1
 
 
-# The two checks the engine failed when this test was written (1,000 kills: 20 and 10 cases), with where
-# the window is; see docs/records.md, "Durability under SIGKILL".
+# The two checks an earlier engine failed (1,000 kills: 20 and 10 cases), with the rule that now keeps each
+# of them; see docs/records.md, "Durability under SIGKILL".
 KNOWN_WINDOWS = {
     "duplicate runs with no record of the attempt":
-        "the running record is queued (execution/run.py store.begin) and committed only after the handler's "
-        "first data commit (runtime.record_at_every_commit flushes after it); a kill in between leaves the "
-        "handler's write and no record of that attempt",
+        "a queued job's running record must commit before its handler's first write commits "
+        "(Dispatcher.run_queued sets units.before_first_commit); a kill in between leaves the handler's "
+        "write and no record of that attempt",
     "attempts recorded as success and run again":
-        "the success record commits (events/dispatch.py run_queued: self._records.flush()) before the queue "
-        "deletes the row (queue/worker.py _run_claim: outbox.done); a kill in between runs the job again and "
-        "records.fail_job_attempts leaves the earlier success as it is",
+        "a row claimed again whose job already has a success record must be deleted without running "
+        "(OutboxWorker._run_claim, JobQueue._run: records.job_succeeded)",
 }
 
 
