@@ -45,6 +45,18 @@ def open_runtime(args, **options: Any) -> Runtime | None:
     return runtime
 
 
+SERVER_TIMEOUT = 30.0  # seconds a handler of a long-running process (run, serve, worker) may take by default
+
+
+def limit_handlers(runtime: Runtime, given: float | None, default: float | None) -> None:
+    """The handler time limit: --timeout when given, else app.json's runtime.handlerTimeoutSeconds (the
+    runtime opened with it), else `default`."""
+    if given is not None:
+        runtime.handler_timeout = given
+    elif runtime.handler_timeout is None:
+        runtime.handler_timeout = default
+
+
 def run_action(runtime: Runtime | None, action: Callable[[Runtime], None],
                describe: Callable[[BaseException], str] = str) -> int:
     """Run `action`, wait for the async events it caused, close the runtime; the exit status: 2 for a user

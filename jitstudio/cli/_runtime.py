@@ -12,7 +12,7 @@ from typing import Any
 
 from ..runtime import Runtime
 from ..runtime.values import native, to_json
-from ._common import json_arg as _json_arg, open_runtime, print_json as _print, run_action
+from ._common import json_arg as _json_arg, limit_handlers, open_runtime, print_json as _print, run_action
 
 
 def _model_name(name: str) -> str:
@@ -29,11 +29,7 @@ EVENT_TEST_TIMEOUT = 30.0
 def _run(args, action) -> int:
     runtime = open_runtime(args, async_worker=False)
     if runtime is not None:
-        timeout = getattr(args, "timeout", None)
-        if timeout is not None:
-            runtime.handler_timeout = timeout
-        elif runtime.handler_timeout is None:
-            runtime.handler_timeout = getattr(args, "default_timeout", None)
+        limit_handlers(runtime, getattr(args, "timeout", None), getattr(args, "default_timeout", None))
     return run_action(runtime, action)
 
 

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import sys
 
-from ._common import open_runtime
+from ._common import SERVER_TIMEOUT, limit_handlers, open_runtime
 from ..runtime.http import DEFAULT_HOST, DEFAULT_PORT, Access, AppServer, JsonLines, is_loopback, run_until_stopped
 from ..runtime.http.workers import serve_workers
-
-DEFAULT_TIMEOUT = 30.0
 
 
 def _refusal(args, sign_in: bool) -> str | None:
@@ -41,10 +39,9 @@ def _serve(args, sign_in: bool, workers: int) -> int:
     try:
         if args.command == "serve":
             runtime.leave_async_to_workers()
-        elif workers == 1:
+        else:
             runtime.queue.start()
-        timeout = args.timeout if args.timeout is not None else runtime.settings.handlerTimeoutSeconds
-        runtime.handler_timeout = timeout or DEFAULT_TIMEOUT
+        limit_handlers(runtime, args.timeout, SERVER_TIMEOUT)
         access = Access(sign_in, tuple(args.allowed_host or ()), tuple(o.rstrip("/") for o in args.allowed_origin or ()))
         log = JsonLines(sys.stdout)
         try:
@@ -79,7 +76,7 @@ def _common(parser, default_host: str) -> None:
                                                     "else SQLite in DIR/.jitstudio/data.db)")
     parser.add_argument("--timeout", type=float, metavar="SECONDS",
                         help="time limit of one call's handler (default: app.json runtime.handlerTimeoutSeconds, "
-                             f"else {DEFAULT_TIMEOUT:g})")
+                             f"else {SERVER_TIMEOUT:g})")
     parser.add_argument("--drain-timeout", type=float, default=10.0, metavar="SECONDS",
                         help="on stop, how long to wait for queued async events (default 10)")
     parser.add_argument("--allowed-host", action="append", metavar="NAME",

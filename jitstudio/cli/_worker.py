@@ -13,9 +13,7 @@ import socket
 import sys
 
 from ..runtime.data.db import describe
-from ._common import open_runtime
-
-DEFAULT_TIMEOUT = 30.0
+from ._common import SERVER_TIMEOUT, limit_handlers, open_runtime
 
 
 def _line(**fields) -> None:
@@ -30,10 +28,7 @@ def cmd_worker(args) -> int:
     if runtime is None:
         return 2
     try:
-        if args.timeout is not None:
-            runtime.handler_timeout = args.timeout
-        elif runtime.handler_timeout is None:
-            runtime.handler_timeout = DEFAULT_TIMEOUT
+        limit_handlers(runtime, args.timeout, SERVER_TIMEOUT)
         _line(event="worker", app=runtime.project.name, db=describe(runtime.db_url), queue=runtime.queue_kind,
               concurrency=args.concurrency, pid=os.getpid(), host=socket.gethostname())
         runtime.queue.run_worker(args.concurrency, graceful_timeout=args.graceful_timeout)
@@ -53,7 +48,7 @@ def register(subparsers) -> None:
     worker.add_argument("--concurrency", type=int, default=1, metavar="K", help="events run at once (default 1)")
     worker.add_argument("--timeout", type=float, metavar="SECONDS",
                         help=f"a handler still running after this fails (default: app.json "
-                             f"runtime.handlerTimeoutSeconds, else {DEFAULT_TIMEOUT:g})")
+                             f"runtime.handlerTimeoutSeconds, else {SERVER_TIMEOUT:g})")
     worker.add_argument("--graceful-timeout", type=float, default=30.0, metavar="SECONDS",
                         help="on SIGTERM, how long running events may take to finish (default 30)")
     worker.set_defaults(func=cmd_worker)

@@ -1,5 +1,5 @@
-"""The temporary files of atomic saves (`.NAME.XXXXXXXX.tmp` beside NAME), and sweeping up those a killed save
-left behind."""
+"""The temporary files of atomic saves (`.e.json.k3x9_q2a.tmp` beside `e.json`: a dot, the name, eight random
+characters, `.tmp`), and sweeping up those a killed save left behind."""
 from __future__ import annotations
 
 import os

@@ -15,7 +15,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def printable(text: str) -> str:
-    """text with lone surrogates written as \\uXXXX escapes, so that it can be printed and encoded."""
+    """`text` with each lone surrogate written as its escape (`\\ud800`), so that it can be printed and encoded."""
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

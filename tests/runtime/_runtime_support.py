@@ -94,3 +94,26 @@ def make_app(root: Path, *, models: dict[str, str] | None = None, services: dict
 
 def records_of(rt, event: str, status: str | None = None) -> list:
     return rt.records.page(event=event, status=status, limit=1000).records
+
+
+class QueueRecords:
+    """The execution records as a queue sees them: runs record their success (`ran`), `flush` commits what
+    was recorded, `job_succeeded` answers from what was committed."""
+
+    def __init__(self):
+        self.written: set[str] = set()
+        self.committed: set[str] = set()
+        self.abandoned: list[str] = []
+
+    def ran(self, job_id):
+        self.written.add(job_id)
+
+    def flush(self):
+        self.committed |= self.written
+
+    def job_succeeded(self, job_id):
+        return job_id in self.committed
+
+    def fail_job_attempts(self, job_id):
+        self.abandoned.append(job_id)
+        return 1

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import nullcontext
 
 import pytest
 from sqlalchemy import MetaData
 
+from _runtime_support import QueueRecords
 from jitstudio import errors
 from jitstudio.cli._common import UsageError, run_action
 from jitstudio.runtime import (
@@ -98,7 +100,7 @@ def test_the_worker_runs_whatever_it_is_handed_and_retries_when_asked(outbox):
 
     for name in ("events.A", "events.Flaky", "events.B"):
         outbox.enqueue(name, "normal", {"args": [name]})
-    worker = OutboxWorker(outbox, run_item, _nothing, _NoRecords())
+    worker = OutboxWorker(outbox, run_item, nullcontext, QueueRecords())
     assert worker.drain(5)
     assert [(name, attempt) for name, _payload, attempt in runs] == [
         ("events.A", 1), ("events.Flaky", 1), ("events.B", 1), ("events.Flaky", 2)]
@@ -116,7 +118,7 @@ def test_a_failing_batch_is_logged_with_its_traceback_and_the_worker_keeps_going
         return real_claim(limit, conn)
 
     outbox.claim = claim
-    worker = OutboxWorker(outbox, lambda name, payload, attempt, job: ran.append(name), _nothing, _NoRecords())
+    worker = OutboxWorker(outbox, lambda name, payload, attempt, job: ran.append(name), nullcontext, QueueRecords())
     with caplog.at_level(logging.ERROR, logger="jitstudio.runtime.events.queue.worker"):
         worker.start()
         try:
@@ -130,21 +132,3 @@ def test_a_failing_batch_is_logged_with_its_traceback_and_the_worker_keeps_going
     [record] = [r for r in caplog.records if "running queued async events failed" in r.getMessage()]
     assert record.exc_info is not None and "disk I/O error" in str(record.exc_info[1])
 
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return None
-
-
-class _NoRecords:
-    def flush(self):
-        pass
-
-    def job_succeeded(self, job_id):
-        return False
-
-    def fail_job_attempts(self, job_id):
-        return 0

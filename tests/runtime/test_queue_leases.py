@@ -3,43 +3,15 @@ any process on any host, and `drain` waiting only for what this process queued."
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 
 import pytest
 from sqlalchemy import MetaData, select, update
 
+from _runtime_support import QueueRecords
 from jitstudio.runtime.data.db import make_engine
 from jitstudio.runtime.data.tables import internal_tables
 from jitstudio.runtime.events.queue import CLAIM, Outbox, OutboxWorker
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return None
-
-
-class Records:
-    """The execution records as a queue sees them: runs record success, `flush` commits those records."""
-
-    def __init__(self):
-        self.written: set[str] = set()
-        self.committed: set[str] = set()
-        self.abandoned: list[str] = []
-
-    def ran(self, job_id):
-        self.written.add(job_id)
-
-    def flush(self):
-        self.committed |= self.written
-
-    def job_succeeded(self, job_id):
-        return job_id in self.committed
-
-    def fail_job_attempts(self, job_id):
-        self.abandoned.append(job_id)
-        return 1
 
 
 @pytest.fixture
@@ -72,7 +44,7 @@ def test_each_row_is_finished_on_its_own_so_a_crash_reruns_only_what_had_not_fin
         outbox.enqueue("events.E", "normal", {"n": n})
     ran: list[int] = []
 
-    records = Records()
+    records = QueueRecords()
 
     def run_item(name, payload, attempt, job):
         if len(ran) == 2:
@@ -82,12 +54,12 @@ def test_each_row_is_finished_on_its_own_so_a_crash_reruns_only_what_had_not_fin
         return None
 
     with pytest.raises(KeyboardInterrupt):
-        OutboxWorker(outbox, run_item, _nothing, records).run_batch()
+        OutboxWorker(outbox, run_item, nullcontext, records).run_batch()
     assert len(rows(outbox)) == CLAIM - 2
     time.sleep(0.3)  # the dead claim's lease runs out
     again: list[int] = []
     other = make_outbox(lease=0.2)
-    OutboxWorker(other, lambda n, p, attempt, j: again.append(attempt), _nothing, records).run_batch()
+    OutboxWorker(other, lambda n, p, attempt, j: again.append(attempt), nullcontext, records).run_batch()
     assert again == [2, 2]  # the row that was running and the one not started yet, each counted once more
     assert rows(other) == []
 
@@ -95,7 +67,7 @@ def test_each_row_is_finished_on_its_own_so_a_crash_reruns_only_what_had_not_fin
 def test_a_row_whose_record_committed_is_not_run_again_when_its_delete_was_lost(make_outbox):
     outbox = make_outbox(lease=0.2)
     outbox.enqueue("events.E", "normal", {})
-    records, ran = Records(), []
+    records, ran = QueueRecords(), []
 
     def run_item(name, payload, attempt, job):
         ran.append(attempt)
@@ -104,10 +76,10 @@ def test_a_row_whose_record_committed_is_not_run_again_when_its_delete_was_lost(
     real_done = outbox.done
     outbox.done = lambda *a: (_ for _ in ()).throw(KeyboardInterrupt())  # killed after the record's commit
     with pytest.raises(KeyboardInterrupt):
-        OutboxWorker(outbox, run_item, _nothing, records).run_batch()
+        OutboxWorker(outbox, run_item, nullcontext, records).run_batch()
     outbox.done = real_done
     time.sleep(0.3)
-    OutboxWorker(make_outbox(lease=0.2), run_item, _nothing, records).run_batch()
+    OutboxWorker(make_outbox(lease=0.2), run_item, nullcontext, records).run_batch()
     assert ran == [1] and rows(outbox) == [] and records.abandoned == []
 
 
@@ -116,7 +88,7 @@ def test_a_row_under_a_live_lease_elsewhere_is_not_taken_and_drain_does_not_wait
     here.enqueue("events.E", "normal", {})
     _, taken = elsewhere.claim(1)
     assert len(taken) == 1
-    worker = OutboxWorker(here, lambda *a: pytest.fail("ran a row another process holds"), _nothing, Records())
+    worker = OutboxWorker(here, lambda *a: pytest.fail("ran a row another process holds"), nullcontext, QueueRecords())
     started = time.monotonic()
     assert worker.drain(5)
     assert time.monotonic() - started < 1
@@ -130,7 +102,7 @@ def test_an_expired_lease_from_another_host_with_the_same_pid_is_taken_over(make
         conn.execute(update(outbox.table).values(status="running", claimed_by="old-container:1:abcd:ef",
                                                  attempt=1, available_at=time.time() - 1))
     ran: list[tuple[int, str]] = []
-    assert OutboxWorker(outbox, lambda n, p, attempt, job: ran.append((attempt, job)), _nothing, Records()).drain(5)
+    assert OutboxWorker(outbox, lambda n, p, attempt, job: ran.append((attempt, job)), nullcontext, QueueRecords()).drain(5)
     assert ran and ran[0][0] == 2 and ran[0][1].startswith("outbox:")
     assert rows(outbox) == []
 
@@ -146,12 +118,12 @@ def test_a_long_run_keeps_its_lease(make_outbox):
             stolen.extend(rival.claim(1)[1])
             time.sleep(0.05)
 
-    OutboxWorker(outbox, slow, _nothing, Records()).run_batch()
+    OutboxWorker(outbox, slow, nullcontext, QueueRecords()).run_batch()
     assert stolen == [] and rows(outbox) == []
 
 
-def test_a_command_that_queued_nothing_does_not_drain(make_outbox):
+def test_a_command_that_queuednullcontext_does_not_drain(make_outbox):
     writer, reader = make_outbox(), make_outbox()
     writer.enqueue("events.E", "normal", {})
-    assert OutboxWorker(reader, lambda *a: pytest.fail("a reader ran queued work"), _nothing, Records()).drain(5)
+    assert OutboxWorker(reader, lambda *a: pytest.fail("a reader ran queued work"), nullcontext, QueueRecords()).drain(5)
     assert len(rows(writer)) == 1
