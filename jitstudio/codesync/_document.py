@@ -1,22 +1,42 @@
 """FunctionDocument: the form model of one function, kept in sync with its module's source."""
 from __future__ import annotations
 
-import difflib
+import functools
 from types import MappingProxyType
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import libcst as cst
 
 from . import _structure
+from ._carry import carry_ids
 from ._catalog import FunctionSignature, Issue, validate_card
-from ._engine import Engine, check_parses, make_counter, without_semicolon
+from ._engine import Engine, check_parses, is_bare_pass, make_counter, without_semicolon
 from ._errors import CardNotFoundError, DocumentInvalidError, FieldValueError, FunctionNotFoundError
 from ._fields import apply, check_field_name
 from ._classify import fields_of
 from ._model import Card, CardKind, CodeError
-from ._parse import build_root, find_function, iter_functions, parse
+from ._parse import BOM, build_root, find_function, iter_functions, parse
 from ._render import LineIndex, trailing_footer_lines
 from ._tree import Slot
+
+
+def _resyncing(edit: Callable[..., Any]) -> Callable[..., Any]:
+    """After ``edit``, read the text afresh when the engine says its cards may no longer be what
+    a fresh parse of the text gives (ids are carried over)."""
+
+    @functools.wraps(edit)
+    def run(self: "FunctionDocument", *args: Any, **kwargs: Any) -> Any:
+        try:
+            return edit(self, *args, **kwargs)
+        finally:
+            engine = self._engine
+            if engine is not None and engine.needs_resync:
+                engine.needs_resync = False
+                appended, missing_newline = set(self._appended_last), self._added_newline
+                self.update_source(self.source)
+                self._appended_last, self._added_newline = appended, missing_newline
+
+    return run
 
 
 class FunctionDocument:
@@ -26,9 +46,13 @@ class FunctionDocument:
     text stops parsing, the last good cards stay visible, ``error`` says why, and form edits are
     refused until ``update_source`` receives code that parses again."""
 
-    def __init__(self, function: str, class_name: str | None) -> None:
+    def __init__(self, function: str, class_name: str | None, occurrence: int = 0) -> None:
         self._function = function
         self._class_name = class_name
+        # Which definition of that name, counting from 0 (an @overload stub, a property setter,
+        # a redefinition are all defs of one name); a line picks it on the first parse.
+        self._occurrence = occurrence
+        self._line: int | None = None
         self._raw = ""
         self._added_newline = ""
         self._engine: Engine | None = None
@@ -36,16 +60,20 @@ class FunctionDocument:
         self._counter = make_counter()
         self._cache: tuple[int, tuple[Card, ...]] | None = None
         self._function_missing = False
+        # Cards the form appended after the last line of a file that lacks a final newline.
+        self._appended_last: set[str] = set()
 
     # ----- construction --------------------------------------------------------------------------
 
     @classmethod
-    def from_source(cls, source: str, function: str = "customFunc", class_name: str | None = None
-                    ) -> "FunctionDocument":
-        """Cards of ``function`` (a method when ``class_name`` is given; dotted for nested classes).
+    def from_source(cls, source: str, function: str = "customFunc", class_name: str | None = None,
+                    line: int | None = None) -> "FunctionDocument":
+        """Cards of ``function`` (a method when ``class_name`` is given; dotted for nested classes):
+        its first definition, or the one whose lines (decorators included) hold ``line``.
         Source that does not parse gives an invalid document without cards; a function that is
         not defined raises FunctionNotFoundError."""
         doc = cls(function, class_name)
+        doc._line = line
         if not doc.update_source(source) and doc._function_missing:
             raise FunctionNotFoundError(str(doc._error.message))
         return doc
@@ -58,9 +86,12 @@ class FunctionDocument:
         if parsed is None:
             raise DocumentInvalidError(str(error))
         docs = []
+        seen: dict[tuple[str | None, str], int] = {}
         for owner, funcdef, indent, tree in iter_functions(parsed):
-            doc = cls(funcdef.name.value, owner)
-            doc._raw, doc._added_newline = source, parsed.text[len(source):]
+            key = (owner, funcdef.name.value)
+            seen[key] = seen.get(key, -1) + 1
+            doc = cls(funcdef.name.value, owner, seen[key])
+            doc._raw, doc._added_newline = source, _added_newline(source, parsed.text)
             root = build_root(parsed, funcdef, indent, tree, _allocator(doc._counter))
             doc._engine = Engine(parsed.module, parsed.text, root, indent, parsed.renderer, doc._counter)
             docs.append(doc)
@@ -82,7 +113,8 @@ class FunctionDocument:
         if self._error is not None or self._engine is None:
             return self._raw
         text = self._engine.text
-        return text[:len(text) - len(self._added_newline)] if self._added_newline else text
+        text = text[:len(text) - len(self._added_newline)] if self._added_newline else text
+        return BOM + text if self._raw.startswith(BOM) else text
 
     @property
     def error(self) -> CodeError | None:
@@ -143,29 +175,38 @@ class FunctionDocument:
         """Take new module text. Returns whether it parses; if not, the cards stay as they were."""
         self._raw = text
         self._function_missing = False
+        self._appended_last.clear()
         parsed, error = parse(text)
         if parsed is None:
             self._error = error
             return False
-        found = find_function(parsed, self._function, self._class_name)
+        found = find_function(parsed, self._function, self._class_name, self._occurrence, self._line)
         if found is None:
             where = f" in class {self._class_name}" if self._class_name else ""
+            if self._line is not None:
+                where += f" at line {self._line}"
             self._error = CodeError(f"function {self._function!r} is not defined{where}", None, None)
             self._function_missing = True
             return False
-        funcdef, indent, tree = found
+        funcdef, indent, tree, self._occurrence = found
+        self._line = None
         padded = parsed.text
         root = build_root(parsed, funcdef, indent, tree, _allocator(self._counter))
-        if self._engine is not None:
-            _carry_ids(self._engine.root, self._engine.text, root, padded)
+        old = self._engine
+        if old is not None:
+            carry_ids(old.root, old.text, root, padded)
         self._engine = Engine(parsed.module, padded, root, indent, parsed.renderer, self._counter)
-        self._added_newline = padded[len(text):]
+        if old is not None:
+            self._engine.placeholders = {i for i in old.placeholders
+                                         if (slot := self._engine.find(i)) is not None and is_bare_pass(slot)}
+        self._added_newline = _added_newline(text, padded)
         self._error = None
         self._cache = None
         return True
 
     # ----- form -> code --------------------------------------------------------------------------
 
+    @_resyncing
     def set_field(self, card_id: str, name: str, value: Any) -> Card:
         """Set one field (``args.<key>`` sets a single argument; None removes optional values)."""
         slot = self._slot(card_id)
@@ -173,6 +214,8 @@ class FunctionDocument:
         if slot.kind is CardKind.CODE:
             check_field_name(slot.kind, name)
             engine.set_code(slot, value)
+            return self.card(card_id)
+        if _unchanged(slot.fields, *check_field_name(slot.kind, name), value):
             return self.card(card_id)
         new = apply(slot.kind, slot.node, name, value, engine.exprs)
         if new is slot.node:
@@ -184,6 +227,7 @@ class FunctionDocument:
             engine.replace_small(slot, new, {})
         return self.card(card_id)
 
+    @_resyncing
     def insert_card(self, kind: CardKind | str, fields: Mapping[str, Any], parent: str | None = None,
                     index: int | None = None) -> Card:
         """Insert a new card into ``parent`` (a branch or for_each card id; None for the function
@@ -195,17 +239,29 @@ class FunctionDocument:
             raise FieldValueError(f"unknown card kind {kind!r}") from None
         container = self._container(parent)
         new_id = _structure.insert_card(self._engine, kind, fields, container, index)
+        if self._added_newline and self._engine.find(new_id).end == len(self._engine.text):
+            self._appended_last.add(new_id)
         return self.card(new_id)
 
+    @_resyncing
     def move_card(self, card_id: str, parent: str | None = None, index: int | None = None) -> Card:
         """Move a card (with its comments and children) so it ends up at ``index`` in ``parent``."""
         slot = self._slot(card_id)
         _structure.move(self._engine, slot, self._container(parent), index)
         return self.card(card_id)
 
+    @_resyncing
     def delete_card(self, card_id: str) -> None:
-        """Delete a card with its leading comments; an emptied body gets ``pass``."""
-        _structure.delete(self._engine, self._slot(card_id))
+        """Delete a card with its leading comments; an emptied body gets ``pass``.
+
+        In a file without a final newline, deleting its last line keeps the line before intact
+        (so the file now ends with a newline), unless that line was itself appended by the form."""
+        slot = self._slot(card_id)
+        whole_last_line = (not slot.in_suite and slot.end == len(self._engine.text)
+                           and (slot.line is slot.node or len(slot.line.body) == 1))
+        _structure.delete(self._engine, slot)
+        if whole_last_line and card_id not in self._appended_last:
+            self._added_newline = ""
 
     def validate(self, catalog: Mapping[str, FunctionSignature] | list[FunctionSignature]) -> list[Issue]:
         """Issues of every card against the callee signatures in ``catalog``."""
@@ -229,6 +285,23 @@ class FunctionDocument:
         return engine.root if parent is None else self._slot(parent)
 
 
+def _added_newline(source: str, parsed_text: str) -> str:
+    """The newline parsing added at the end of a source that had none."""
+    return parsed_text[len(source) - source.startswith(BOM):]
+
+
+def _unchanged(fields: Mapping[str, Any], base: str, key: str | None, value: Any) -> bool:
+    """Whether ``value`` is what the field already shows: writing it back must not touch the text."""
+    current = fields.get(base)
+    if key is not None:
+        current = current.get(key) if isinstance(current, Mapping) else None
+    if isinstance(value, str) and isinstance(current, str):
+        return value.strip() == current
+    if isinstance(value, Mapping) and isinstance(current, Mapping):
+        return dict(value) == dict(current)
+    return value is None and current is None and base in fields
+
+
 def _allocator(counter) -> Any:
     return lambda: f"c{counter()}"
 
@@ -236,6 +309,9 @@ def _allocator(counter) -> Any:
 def _view(slot: Slot, lines: LineIndex) -> Card:
     children = tuple(_view(child, lines) for child in slot.children)
     first = lines.line_of(slot.stmt_start)
+    if slot.own_lines is not None:
+        first, last = first + slot.own_lines[0], first + slot.own_lines[1]
+        return Card(slot.id, slot.kind, (first, last), _fields_view(slot), children, _comments(slot))
     if children and slot.kind in (CardKind.IF, CardKind.BRANCH, CardKind.FOR_EACH):
         last = max(first, children[-1].line_span[1])
     elif slot.kind in (CardKind.IF, CardKind.BRANCH, CardKind.FOR_EACH):
@@ -244,18 +320,23 @@ def _view(slot: Slot, lines: LineIndex) -> Card:
         last = lines.line_of(slot.end - 1)
         if slot.line is slot.node:
             last -= trailing_footer_lines(slot.node)
+    return Card(slot.id, slot.kind, (first, max(first, last)), _fields_view(slot), children, _comments(slot))
+
+
+def _comments(slot: Slot) -> tuple[str, ...]:
     if slot.kind is CardKind.BRANCH or slot.line is slot.node:
         leading = slot.node.leading_lines
     elif slot.line is not None and slot.line.body[0] is slot.node:
         leading = slot.line.leading_lines
     else:
         leading = ()
-    comments = tuple(line.comment.value for line in leading if line.comment)
+    return tuple(line.comment.value for line in leading if line.comment)
+
+
+def _fields_view(slot: Slot) -> Mapping[str, Any]:
     if slot._fields is not None:
-        fields: Mapping[str, Any] = _frozen(slot._fields)
-    else:
-        fields = LazyFields(slot.kind, slot.node, slot.line is slot.node, slot.render)
-    return Card(slot.id, slot.kind, (first, max(first, last)), fields, children, comments)
+        return _frozen(slot._fields)
+    return LazyFields(slot.kind, slot.node, slot.line is slot.node, slot.render)
 
 
 def _frozen(fields: dict[str, Any]) -> Mapping[str, Any]:
@@ -287,33 +368,3 @@ class LazyFields(Mapping):
 
     def __repr__(self) -> str:
         return repr(dict(self._load()))
-
-
-def _flatten(root: Slot, text: str) -> list[tuple[Slot, tuple]]:
-    """Cards in order, keyed by depth, kind and their own source text (headers for containers)."""
-    out: list[tuple[Slot, tuple]] = []
-
-    def visit(slot: Slot, depth: int) -> None:
-        for child in slot.children:
-            end = child.children[0].start if child.children else child.end
-            out.append((child, (depth, child.kind, text[child.stmt_start:max(end, child.stmt_start)])))
-            visit(child, depth + 1)
-
-    visit(root, 0)
-    return out
-
-
-def _carry_ids(old_root: Slot, old_text: str, new_root: Slot, new_text: str) -> None:
-    """Give re-parsed cards the ids of the cards they most plausibly are."""
-    old, new = _flatten(old_root, old_text), _flatten(new_root, new_text)
-    matcher = difflib.SequenceMatcher(None, [k for _, k in old], [k for _, k in new], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        pairs: Iterable[tuple[int, int]]
-        if tag == "equal":
-            pairs = zip(range(i1, i2), range(j1, j2))
-        elif tag == "replace":
-            pairs = ((i, j) for i, j in zip(range(i1, i2), range(j1, j2)) if old[i][1][:2] == new[j][1][:2])
-        else:
-            continue
-        for i, j in pairs:
-            new[j][0].id = old[i][0].id

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import re
 import textwrap
 from typing import Any, Callable
 
@@ -13,13 +14,16 @@ from ._errors import FieldValueError
 from ._fields import Expressions
 from ._model import CardKind
 from ._render import Renderer
-from ._templates import pass_line
+from ._verbatim import parse_module
 from ._tree import Builder, Hints, Slot, collect_body_interest, collect_interest, materialize, units_of
 
 
-def check_parses(text: str, what: str) -> None:
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+
+
+def check_parses(text: str, what: str) -> ast.Module:
     try:
-        ast.parse(text)
+        return ast.parse(text)
     except SyntaxError as exc:
         raise FieldValueError(f"{what}: {exc.msg}") from None
 
@@ -29,9 +33,13 @@ def without_semicolon(node: cst.BaseSmallStatement) -> cst.BaseSmallStatement:
 
 
 def is_bare_pass(slot: Slot) -> bool:
+    if not isinstance(slot.node, cst.Pass):
+        return False
+    if slot.in_suite:
+        return len(slot.parent.children) == 1
     line = slot.line
-    return (isinstance(slot.node, cst.Pass) and isinstance(line, cst.SimpleStatementLine)
-            and len(line.body) == 1 and not line.leading_lines and line.trailing_whitespace.comment is None)
+    return (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and not line.leading_lines
+            and line.trailing_whitespace.comment is None)
 
 
 class Engine:
@@ -47,9 +55,36 @@ class Engine:
         self.exprs = Expressions(module, renderer)
         self._counter = counter
         self.version = 0
+        # Ids of the `pass` cards this document wrote to keep a body valid (an emptied body, a new
+        # block): the next card put into that body takes their place. A `pass` read from the
+        # source is the user's and stays.
+        self.placeholders: set[str] = set()
+        # Set when an edit left text whose fresh parse groups comments differently from the cards.
+        self.needs_resync = False
+        body = root.node.body
+        # New blocks are indented the way this function indents its own body.
+        self.block_indent: str = getattr(body, "indent", None) or renderer.indent
 
     def allocate(self) -> str:
         return f"c{self._counter()}"
+
+    def placeholder(self, hints: Hints) -> cst.Pass:
+        """A new `pass` that holds a body's place until a card goes there."""
+        node = cst.Pass()
+        card_id = self.allocate()
+        hints[(id(node), False)] = card_id
+        self.placeholders.add(card_id)
+        return node
+
+    def holds_place(self, body: list[Slot]) -> bool:
+        """Whether ``body`` is only a placeholder `pass` this document wrote."""
+        return len(body) == 1 and body[0].id in self.placeholders and is_bare_pass(body[0])
+
+    def mark_placeholders(self, slot: Slot) -> None:
+        """Every bare `pass` in a card just written from a template holds a place."""
+        for inner in slot.walk():
+            if inner is not slot and is_bare_pass(inner):
+                self.placeholders.add(inner.id)
 
     # ----- primitives ----------------------------------------------------------------------------
 
@@ -82,7 +117,7 @@ class Engine:
                 for old in slot.walk():
                     hints.setdefault((id(old.node), old.kind is CardKind.BRANCH), old.id)
         if not nodes and last - first == len(groups):
-            nodes = [pass_line()]
+            nodes = [cst.SimpleStatementLine(body=[self.placeholder(hints)])]
         interest: set[int] = set()
         for node in nodes:
             collect_interest(node, interest)
@@ -94,7 +129,22 @@ class Engine:
         builder = Builder(self.text, start, spans, self.renderer, self.allocate, hints)
         new = [s for node in nodes for s in builder.unit(node, parent, parent.body_indent)]
         parent.children[at:at] = new
+        before = nodes[-1] if nodes else (groups[first - 1][0].line if first > 0 else None)
+        if isinstance(before, cst.BaseCompoundStatement) and self._deep_comment_at(
+                start + len(text), len("".join(parent.body_indent))):
+            self.needs_resync = True
         return new
+
+    def _deep_comment_at(self, offset: int, indent: int) -> bool:
+        """Whether the lines at ``offset`` start with a comment indented deeper than ``indent``:
+        after a block, the parser reads such a comment as the end of that block, not as the
+        comment of the statement after it."""
+        for match in _LINE.finditer(self.text, offset):
+            line = match.group().rstrip("\r\n")
+            content = line.lstrip(" \t\f")
+            if content:
+                return content.startswith("#") and len(line) - len(content) > indent
+        return False
 
     def rerender(self, unit: Slot, node: cst.BaseStatement, hints: Hints) -> None:
         """Write ``unit`` (a line unit, or the function itself) again from ``node``."""
@@ -193,9 +243,9 @@ class Engine:
             code = textwrap.dedent(code)
         if not code.endswith(("\n", "\r")):
             code += self.renderer.newline
-        check_parses(code, what)
+        tree = check_parses(code, what)
         try:
-            parsed = cst.parse_module(code, config=self.module.config_for_parsing)
+            parsed = parse_module(code, tree, self.module.config_for_parsing)
         except Exception as exc:
             raise FieldValueError(f"{what}: {str(exc).strip().splitlines()[0]}") from None
         if len(parsed.body) != 1:
@@ -203,6 +253,11 @@ class Engine:
         if any(line.comment is not None for line in parsed.footer):
             raise FieldValueError(f"{what}: comments after the statement belong to the next card")
         statement = parsed.body[0]
+        if parsed.default_indent != self.renderer.indent:
+            statement = statement.visit(_ExplicitIndent(parsed.default_indent))
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) > 1:
+            raise FieldValueError(f"{what}: one statement per card; these are {len(statement.body)} "
+                                  "statements joined by ';', add each as its own card")
         if parsed.header:
             statement = statement.with_changes(leading_lines=[*parsed.header, *statement.leading_lines])
         return statement
@@ -237,6 +292,18 @@ class Engine:
         if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
             hints[(id(statement.body[0]), False)] = slot.id
         self.rerender(slot, statement, hints)
+
+
+class _ExplicitIndent(cst.CSTTransformer):
+    """Blocks of a statement parsed on its own keep the indentation they were written with when
+    they are rendered in a module that indents differently."""
+
+    def __init__(self, indent: str) -> None:
+        super().__init__()
+        self.indent = indent
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        return updated.with_changes(indent=self.indent) if updated.indent is None else updated
 
 
 def make_counter() -> Callable[[], int]:

@@ -8,6 +8,7 @@ from typing import Any, Callable, Mapping
 
 import libcst as cst
 
+from ._call_layout import Entry, relayout
 from ._classify import MESSAGE_ARGS, PUBLISH_ARGS, call_args
 from ._errors import FieldValueError
 from ._model import FIELD_NAMES, LOG_LEVELS, MODEL_OPERATIONS, READ_ONLY_FIELDS, CardKind
@@ -29,10 +30,9 @@ class Expressions:
         stripped = text.strip()
         if not stripped:
             raise FieldValueError(f"{field}: an expression is required")
-        try:
-            expr = cst.parse_expression(stripped, config=self.config)
-        except Exception as exc:  # libcst raises ParserSyntaxError and, for some inputs, other errors
-            raise FieldValueError(f"{field}: {text!r} is not a valid expression ({_first_line(exc)})") from None
+        expr = self._parse_bare(field, text, stripped)
+        if "\n" in stripped or "\r" in stripped:
+            expr = expr.visit(_UnindentedBlankLines())
         if self.render(expr) != stripped:
             raise FieldValueError(f"{field}: {text!r} is not a single expression (comments are not kept)")
         try:
@@ -42,6 +42,37 @@ class Expressions:
         if parenthesize_tuple and isinstance(expr, cst.Tuple) and not expr.lpar:
             expr = expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         return expr
+
+
+    def _parse_bare(self, field: str, text: str, stripped: str) -> cst.BaseExpression:
+        """The expression as written. Some are only valid unparenthesised where a statement allows
+        them (``m := f()`` in a condition, ``yield x`` as a value, strings split over lines inside a
+        call): those parse inside brackets, which are then taken off again."""
+        try:
+            return cst.parse_expression(stripped, config=self.config)
+        except Exception as exc:  # libcst raises ParserSyntaxError and, for some inputs, other errors
+            error = exc
+        try:
+            wrapped = cst.parse_expression(f"({stripped})", config=self.config)
+        except Exception:
+            raise FieldValueError(f"{field}: {text!r} is not a valid expression ({_first_line(error)})") from None
+        return wrapped.with_changes(lpar=wrapped.lpar[1:], rpar=wrapped.rpar[:-1])
+
+
+class _UnindentedBlankLines(cst.CSTTransformer):
+    """Blank lines inside a value stay empty when the value is written at an indentation."""
+
+    def leave_EmptyLine(self, original: cst.EmptyLine, updated: cst.EmptyLine) -> cst.EmptyLine:
+        if updated.indent and updated.comment is None and not updated.whitespace.value:
+            return updated.with_changes(indent=False)
+        return updated
+
+
+def keyword_gap(whitespace: Any, expr: cst.BaseExpression) -> Any:
+    """The space after ``return``/``raise``/``if``…: none was needed before a bracket, one is now."""
+    if isinstance(whitespace, cst.SimpleWhitespace) and not whitespace.value and not getattr(expr, "lpar", None):
+        return cst.SimpleWhitespace(" ")
+    return whitespace
 
 
 def _first_line(exc: Exception) -> str:
@@ -140,23 +171,6 @@ def _new_arg(key: str, value: cst.BaseExpression) -> cst.Arg:
         whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
 
 
-def _with_args(call: cst.Call, args: list[cst.Arg]) -> cst.Call:
-    """Replace the argument list, keeping the separators the call used and its trailing comma."""
-    old = list(call.args)
-    trailing = old[-1].comma if old and isinstance(old[-1].comma, cst.Comma) else None
-    separator = next((a.comma for a in reversed(old[:-1]) if isinstance(a.comma, cst.Comma)), None)
-    separator = separator or cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    fixed = []
-    for index, arg in enumerate(args):
-        last = index == len(args) - 1
-        if last:
-            arg = arg.with_changes(comma=trailing or cst.MaybeSentinel.DEFAULT)
-        elif not isinstance(arg.comma, cst.Comma) or arg.comma is trailing:
-            arg = arg.with_changes(comma=separator)
-        fixed.append(arg)
-    return call.with_changes(args=fixed)
-
-
 def set_args(call: cst.Call, new: Any, exprs: Expressions, render: Callable[[cst.CSTNode], str]) -> cst.Call:
     if not isinstance(new, Mapping):
         raise FieldValueError(f"args: expected a mapping of argument name to expression, got {type(new).__name__}")
@@ -169,20 +183,20 @@ def set_args(call: cst.Call, new: Any, exprs: Expressions, render: Callable[[cst
             raise FieldValueError(f"args: {key!r} is not an argument name")
     parsed = {key: exprs.parse(f"args.{key}", value) for key, value in new.items()}
     current = call_args(call, render) or {}
-    kept: list[cst.Arg] = []
-    for key, arg in zip(_arg_keys(call), call.args):
+    kept: list[Entry] = []
+    for origin, (key, arg) in enumerate(zip(_arg_keys(call), call.args)):
         if key not in parsed:
             continue
-        kept.append(arg if current.get(key) == new[key].strip() else arg.with_changes(value=parsed[key]))
+        kept.append((origin, arg if current.get(key) == new[key].strip() else arg.with_changes(value=parsed[key])))
     existing = set(_arg_keys(call))
     for key in [k for k in new if k not in existing]:
         arg = _new_arg(key, parsed[key])
         if _POSITION.match(key) or key == "*":
-            at = max((i + 1 for i, a in enumerate(kept) if a.keyword is None and a.star != "**"), default=0)
+            at = max((i + 1 for i, (_, a) in enumerate(kept) if a.keyword is None and a.star != "**"), default=0)
         else:
-            at = next((i for i, a in enumerate(kept) if a.star == "**"), len(kept)) if key != "**" else len(kept)
-        kept.insert(at, arg)
-    return _with_args(call, kept)
+            at = next((i for i, (_, a) in enumerate(kept) if a.star == "**"), len(kept)) if key != "**" else len(kept)
+        kept.insert(at, (None, arg))
+    return relayout(call, kept)
 
 
 def set_one_arg(call: cst.Call, key: str, value: Any, exprs: Expressions, render: Callable[[cst.CSTNode], str]) -> cst.Call:
@@ -196,23 +210,23 @@ def set_one_arg(call: cst.Call, key: str, value: Any, exprs: Expressions, render
 
 def set_named_arg(call: cst.Call, names: tuple[str, ...], key: str, value: Any, exprs: Expressions) -> cst.Call:
     """Set a positional-or-keyword argument of ``app.message.send`` / ``publish``; None removes it."""
-    args = list(call.args)
-    index = next((i for i, a in enumerate(args) if (a.keyword and a.keyword.value == key) or
+    args: list[Entry] = list(enumerate(call.args))
+    index = next((i for i, (_, a) in enumerate(args) if (a.keyword and a.keyword.value == key) or
                   (a.keyword is None and i == names.index(key))), None)
     if value is None:
         if index is None:
             return call
         del args[index]
-        args = [a.with_changes(keyword=cst.Name(names[i + (i >= index)]), equal=cst.AssignEqual(
-            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")))
-                if a.keyword is None and i >= index else a for i, a in enumerate(args)]
-        return _with_args(call, args)
+        args = [(o, a.with_changes(keyword=cst.Name(names[i + (i >= index)]), equal=cst.AssignEqual(
+            whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))))
+                if a.keyword is None and i >= index else (o, a) for i, (o, a) in enumerate(args)]
+        return relayout(call, args)
     expr = exprs.parse(key, value)
     if index is None:
-        args.append(_new_arg(key, expr))
+        args.append((None, _new_arg(key, expr)))
     else:
-        args[index] = args[index].with_changes(value=expr)
-    return _with_args(call, args)
+        args[index] = (args[index][0], args[index][1].with_changes(value=expr))
+    return relayout(call, args)
 
 
 # ----- every kind --------------------------------------------------------------------------------
@@ -253,29 +267,38 @@ def apply(kind: CardKind, node: cst.CSTNode, name: str, value: Any, exprs: Expre
     if kind in (CardKind.IF, CardKind.BRANCH):
         if not isinstance(node, cst.If):
             raise FieldValueError("an else branch has no condition")
-        return node.with_changes(test=exprs.parse("condition", _required(base, value)))
+        test = exprs.parse("condition", _required(base, value))
+        return node.with_changes(test=test, whitespace_before_test=keyword_gap(node.whitespace_before_test, test))
     if kind is CardKind.FOR_EACH:
         assert isinstance(node, cst.For)
         if base == "target":
-            return node.with_changes(target=exprs.parse("target", _required(base, value), parenthesize_tuple=False))
-        return node.with_changes(iter=exprs.parse("iterable", _required(base, value), parenthesize_tuple=False))
+            target = exprs.parse("target", _required(base, value), parenthesize_tuple=False)
+            return node.with_changes(target=target, whitespace_after_for=keyword_gap(node.whitespace_after_for, target))
+        iterable = exprs.parse("iterable", _required(base, value), parenthesize_tuple=False)
+        return node.with_changes(iter=iterable, whitespace_after_in=keyword_gap(node.whitespace_after_in, iterable))
     if kind is CardKind.RETURN:
         assert isinstance(node, cst.Return)
         if value is None:
             return node.with_changes(value=None, whitespace_after_return=cst.MaybeSentinel.DEFAULT)
-        return node.with_changes(value=exprs.parse("value", value, parenthesize_tuple=False))
+        new_value = exprs.parse("value", value, parenthesize_tuple=False)
+        return node.with_changes(value=new_value,
+                                 whitespace_after_return=keyword_gap(node.whitespace_after_return, new_value))
     if kind is CardKind.RAISE:
         assert isinstance(node, cst.Raise)
         if base == "exception":
             if value is None:
                 return node.with_changes(exc=None, cause=None, whitespace_after_raise=cst.MaybeSentinel.DEFAULT)
-            return node.with_changes(exc=exprs.parse("exception", value))
+            exc = exprs.parse("exception", value)
+            return node.with_changes(exc=exc, whitespace_after_raise=keyword_gap(node.whitespace_after_raise, exc))
         if value is None:
             return node.with_changes(cause=None)
         if node.exc is None:
             raise FieldValueError("cause: set the exception first")
         cause = exprs.parse("cause", value)
-        return node.with_changes(cause=node.cause.with_changes(item=cause) if node.cause else cst.From(item=cause))
+        if node.cause is None:
+            return node.with_changes(cause=cst.From(item=cause))
+        return node.with_changes(cause=node.cause.with_changes(
+            item=cause, whitespace_after_from=keyword_gap(node.cause.whitespace_after_from, cause)))
     raise FieldValueError(f"{kind.value} cards have no field {name!r}")
 
 

@@ -11,6 +11,7 @@ import libcst as cst
 from ._model import CodeError
 from ._render import Renderer
 from ._positions import AstSpans, module_statements
+from ._verbatim import parse_module
 from ._tree import Builder, Slot
 
 _FIRST_NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -21,7 +22,10 @@ def cpython_parse(text: str) -> tuple[ast.Module | None, CodeError | None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return cast(ast.Module, compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)), None
+            tree = cast(ast.Module, compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True))
+            # What only the compiler checks: `return` outside a function, `break` outside a loop…
+            compile(tree, "<source>", "exec", dont_inherit=True)
+            return tree, None
         except SyntaxError as exc:
             return None, CodeError(exc.msg, exc.lineno, exc.offset, exc.end_lineno, exc.end_offset, exc.text)
         except ValueError as exc:
@@ -47,13 +51,20 @@ class Parsed:
         self.line_starts = [0, *(m.end() for m in _FIRST_NEWLINE.finditer(text))]
 
 
+BOM = "\ufeff"
+
+
 def parse(text: str) -> tuple[Parsed | None, CodeError | None]:
+    """``text`` parsed; a byte order mark in front (a file read without utf-8-sig) is set aside:
+    ``Parsed.text`` starts after it."""
+    if text.startswith(BOM):
+        text = text[len(BOM):]
     tree, error = cpython_parse(text)
     if tree is None:
         return None, error
     padded = terminated(text)
     try:
-        return Parsed(cst.parse_module(padded), tree, padded), None
+        return Parsed(parse_module(padded, tree), tree, padded), None
     except cst.ParserSyntaxError as exc:
         return None, CodeError(exc.message, exc.raw_line, exc.raw_column + 1)
     except Exception as exc:  # the native parser reports a few inputs with other exception types
@@ -84,10 +95,17 @@ def iter_functions(parsed: Parsed) -> Iterator[Function]:
                               [*indent, _indent(statement.body, parsed.renderer)]))
 
 
-def find_function(parsed: Parsed, function: str, class_name: str | None):
+def find_function(parsed: Parsed, function: str, class_name: str | None, occurrence: int = 0,
+                  line: int | None = None) -> tuple[cst.FunctionDef, list[str], ast.stmt, int] | None:
+    """The ``occurrence``-th definition of ``function`` in its class, or the one spanning ``line``."""
+    count = 0
     for owner, funcdef, indent, tree in iter_functions(parsed):
-        if owner == class_name and funcdef.name.value == function:
-            return funcdef, indent, tree
+        if owner != class_name or funcdef.name.value != function:
+            continue
+        first = min([tree.lineno, *(d.lineno for d in tree.decorator_list)])
+        if (first <= line <= tree.end_lineno) if line is not None else count == occurrence:
+            return funcdef, indent, tree, count
+        count += 1
     return None
 
 

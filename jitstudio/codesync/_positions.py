@@ -33,7 +33,10 @@ class AstSpans:
         last_line = statements[-1].end_lineno + trailing_footer_lines(node)
         start, end = self.offset(first_line - len(node.leading_lines)), self.offset(last_line + 1)
         self.spans[id(node)] = (start, end)
-        if isinstance(node, cst.If):
+        if isinstance(node, cst.SimpleStatementLine) and len(node.body) > 1:
+            for small, tree in zip(node.body, statements):
+                self.spans[id(small)] = (self.offset(tree.lineno), self.offset(tree.end_lineno) + 1)
+        elif isinstance(node, cst.If):
             self._branches(node, first, end)
         elif is_for_each(node) or isinstance(node, cst.FunctionDef):
             self.body(node.body, first.body)

@@ -99,6 +99,11 @@ class LineIndex:
         return self._lines[offset]
 
 
+def count_breaks(text: str, start: int, end: int) -> int:
+    """Line breaks between two offsets, as CPython counts them."""
+    return _breaks(text, start, end)
+
+
 def _breaks(text: str, start: int, end: int) -> int:
     count = text.count("\n", start, end)
     if "\r" in text:

@@ -5,10 +5,11 @@ from typing import Any, Mapping
 
 import libcst as cst
 
-from ._engine import Engine, is_bare_pass, without_semicolon
+from ._engine import Engine, without_semicolon
 from ._errors import FieldValueError, InvalidEditError
 from ._model import CardKind
-from ._templates import pass_line, statement_text
+from ._templates import statement_text
+from ._verbatim import is_verbatim
 from ._tree import Hints, Slot, materialize, materialize_body, units_of
 
 CONTAINERS = (None, CardKind.BRANCH, CardKind.FOR_EACH)
@@ -29,29 +30,88 @@ def _check_container(parent: Slot) -> None:
         raise InvalidEditError(f"a {parent.kind.value} card has no body to insert into")
 
 
+def _placeholder_line(engine: Engine, hints: Hints) -> cst.SimpleStatementLine:
+    return cst.SimpleStatementLine(body=[engine.placeholder(hints)])
+
+
+def _small_statements(nodes: list[cst.BaseStatement]) -> list[cst.BaseSmallStatement] | None:
+    """The statements of ``nodes`` if each is one plain simple statement that can share a line."""
+    smalls = []
+    for node in nodes:
+        if not (isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1 and not node.leading_lines
+                and node.trailing_whitespace.comment is None):
+            return None
+        smalls.append(node.body[0])
+    return smalls
+
+
 def insert_nodes(engine: Engine, parent: Slot, index: int | None, nodes: list[cst.BaseStatement],
                  hints: Hints) -> None:
     children = parent.children
-    if parent.body_indent is None:  # a one-line suite becomes an indented block
-        lines = []
-        for child in children:
-            small = without_semicolon(child.node)
-            hints[(id(small), False)] = child.id
-            lines.append(cst.SimpleStatementLine(body=[small]))
-        at = len(lines) if index is None else index
-        lines[at:at] = nodes
-        block = cst.IndentedBlock(header=parent.node.body.trailing_whitespace, body=lines)
-        engine.rerender_with(parent, block, hints)
+    at = len(children) if index is None else index
+    if parent.body_indent is None:
+        kept = [] if engine.holds_place(children) else children
+        _insert_in_suite(engine, parent, kept, min(at, len(kept)), nodes, hints)
         return
-    if len(children) == 1 and is_bare_pass(children[0]):
+    if engine.holds_place(children):
         engine.replace_units(parent, 0, 1, nodes, hints)
         return
     groups = units_of(children)
-    if index is None or index >= len(children):
-        at = len(groups)
-    else:
-        at = next(i for i, group in enumerate(groups) if any(s is children[index] for s in group))
-    engine.replace_units(parent, at, at, nodes, hints)
+    if at >= len(children):
+        engine.replace_units(parent, len(groups), len(groups), nodes, hints)
+        return
+    unit = next(i for i, group in enumerate(groups) if any(s is children[at] for s in group))
+    group = groups[unit]
+    if group[0] is not children[at]:
+        _insert_in_line(engine, group, group.index(children[at]), nodes, hints)
+        return
+    engine.replace_units(parent, unit, unit, nodes, hints)
+
+
+def _insert_in_suite(engine: Engine, parent: Slot, kept: list[Slot], at: int, nodes: list[cst.BaseStatement],
+                     hints: Hints) -> None:
+    """Into a one-line suite (``if x: a()``): simple statements join the line, so deleting them again
+    gives the line back; anything else turns the suite into an indented block."""
+    smalls = _small_statements(nodes)
+    existing = [child.node for child in kept]
+    for child in kept:
+        hints[(id(child.node), False)] = child.id
+    if smalls is not None:
+        body = existing[:at] + smalls + existing[at:]
+        body[-1] = _rekeyed(hints, body[-1], without_semicolon(body[-1]))
+        engine.rerender_with(parent, parent.node.body.with_changes(body=body), hints)
+        return
+    lines = []
+    for child in kept:
+        small = without_semicolon(child.node)
+        hints[(id(small), False)] = child.id
+        lines.append(cst.SimpleStatementLine(body=[small]))
+    lines[at:at] = nodes
+    indent = None if engine.block_indent == engine.renderer.indent else engine.block_indent
+    block = cst.IndentedBlock(header=parent.node.body.trailing_whitespace, body=lines, indent=indent)
+    engine.rerender_with(parent, block, hints)
+
+
+def _insert_in_line(engine: Engine, group: list[Slot], at: int, nodes: list[cst.BaseStatement],
+                    hints: Hints) -> None:
+    """Between statements sharing a line (``a = 1; b = 2``): only simple statements fit there."""
+    smalls = _small_statements(nodes)
+    if smalls is None:
+        raise InvalidEditError("this position is inside a line of several statements; "
+                               "only a simple statement can go there, insert blocks before or after the line")
+    line = group[0].line
+    for slot in group:
+        hints[(id(slot.node), False)] = slot.id
+    body = [s.node for s in group]
+    body[at:at] = [_rekeyed(hints, s, without_semicolon(s)) for s in smalls]
+    engine.rerender(group[0], line.with_changes(body=body), hints)
+
+
+def _rekeyed(hints: Hints, old: cst.CSTNode, new: cst.CSTNode) -> cst.CSTNode:
+    """``new`` replaces ``old``: the card id meant for ``old`` goes to it."""
+    if new is not old and (id(old), False) in hints:
+        hints[(id(new), False)] = hints.pop((id(old), False))
+    return new
 
 
 def insert_card(engine: Engine, kind: CardKind, fields: Mapping[str, Any], parent: Slot,
@@ -60,11 +120,13 @@ def insert_card(engine: Engine, kind: CardKind, fields: Mapping[str, Any], paren
         return insert_branch(engine, parent, index, fields)
     _check_container(parent)
     index = _check_index(index, len(parent.children))
-    text = statement_text(kind, fields, engine.exprs, engine.renderer.indent, engine.renderer.newline)
+    text = statement_text(kind, fields, engine.exprs, engine.block_indent, engine.renderer.newline)
     statement = engine.parse_statement(text, kind.value)
     card_node = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else statement
     new_id = engine.allocate()
     insert_nodes(engine, parent, index, [statement], {(id(card_node), False): new_id})
+    if kind is not CardKind.CODE:
+        engine.mark_placeholders(engine.find(new_id))
     return new_id
 
 
@@ -78,21 +140,21 @@ def insert_branch(engine: Engine, if_slot: Slot, index: int | None, fields: Mapp
         raise FieldValueError("a new branch is an elif (with a condition) or an else (without one)")
     branches = if_slot.children
     has_else = branches[-1].fields["keyword"] == "else"
+    hints: Hints = {}
     if condition is None:
         if has_else:
             raise InvalidEditError("this if already has an else branch")
         if index not in (None, len(branches)):
             raise InvalidEditError("the else branch can only be the last branch")
         position = len(branches)
-        header: cst.CSTNode = cst.Else(body=cst.IndentedBlock(body=[pass_line()]))
+        header: cst.CSTNode = cst.Else(body=cst.IndentedBlock(body=[_placeholder_line(engine, hints)]))
     else:
         limit = len(branches) - has_else
         position = limit if index is None else index
         if not isinstance(position, int) or not 1 <= position <= limit:
             raise InvalidEditError(f"an elif goes at a position between 1 and {limit}")
         test = engine.exprs.parse("condition", condition)
-        header = cst.If(test=test, body=cst.IndentedBlock(body=[pass_line()]))
-    hints: Hints = {}
+        header = cst.If(test=test, body=cst.IndentedBlock(body=[_placeholder_line(engine, hints)]))
     entries = [(b.node, materialize_body(b, hints), b) for b in branches]
     entries.insert(position, (header, header.body, None))
     if_id = if_slot.id
@@ -119,7 +181,8 @@ def delete(engine: Engine, slot: Slot) -> None:
                 node = without_semicolon(node)
             hints[(id(node), False)] = child.id
             smalls.append(node)
-        engine.rerender_with(container, container.node.body.with_changes(body=smalls or [cst.Pass()]), hints)
+        engine.rerender_with(container, container.node.body.with_changes(
+            body=smalls or [engine.placeholder(hints)]), hints)
         return
     line = slot.line
     if line is not slot.node and len(line.body) > 1:
@@ -142,6 +205,10 @@ def move(engine: Engine, slot: Slot, parent: Slot, index: int | None) -> None:
     if slot.is_ancestor_of(parent):
         raise InvalidEditError("a card cannot be moved into itself")
     _check_index(index, len(parent.children) - (slot.parent is parent))
+    if is_verbatim(slot.node) and parent.body_indent != slot.parent.body_indent and (
+            "\n" in slot.node.value.value or "\r" in slot.node.value.value):
+        raise InvalidEditError("this statement spans lines in a form the editor cannot re-indent; "
+                               "move it in the code")
     hints: Hints = {}
     node = materialize(slot, hints)
     if slot.line is slot.node:

@@ -7,7 +7,7 @@ import libcst as cst
 
 from ._classify import NO_RENDER, branch_fields, classify_compound, classify_small, fields_of, is_container, is_for_each
 from ._model import CardKind
-from ._render import skip_lines
+from ._render import count_breaks, skip_lines
 
 # Hints carry card ids across a rebuild: (id(node), is_branch) -> card id.
 Hints = dict[tuple[int, bool], str]
@@ -22,7 +22,7 @@ class Slot:
     is where the statement itself begins. Cards sharing a ``line`` (``a = 1; b = 2``) share offsets."""
 
     __slots__ = ("id", "kind", "node", "line", "parent", "children", "_fields", "render",
-                 "start", "end", "stmt_start", "in_suite", "body_indent")
+                 "start", "end", "stmt_start", "in_suite", "body_indent", "own_lines")
 
     def __init__(self, id: str, kind: CardKind | None, node: cst.CSTNode, line: cst.CSTNode | None,
                  parent: "Slot | None", fields: dict[str, Any] | None, start: int, end: int, stmt_start: int,
@@ -40,6 +40,9 @@ class Slot:
         self.stmt_start = stmt_start
         self.in_suite = False
         self.body_indent: list[str] | None = None
+        # Of a statement sharing its line unit with others (``a = 1; b = 2`` over several lines):
+        # its first and last line, counted from the unit's first statement line.
+        self.own_lines: tuple[int, int] | None = None
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -77,7 +80,9 @@ def branch_nodes(node: cst.If) -> list[cst.If | cst.Else]:
 def collect_interest(unit: cst.CSTNode, out: set[int]) -> None:
     """Ids of every node whose position the tree needs, inside one line unit."""
     out.add(id(unit))
-    if isinstance(unit, cst.If):
+    if isinstance(unit, cst.SimpleStatementLine) and len(unit.body) > 1:
+        out.update(id(small) for small in unit.body)
+    elif isinstance(unit, cst.If):
         for branch in branch_nodes(unit):
             out.add(id(branch))
             collect_body_interest(branch.body, out)
@@ -113,6 +118,11 @@ class Builder:
         start += self.base
         return start, end + self.base, skip_lines(self.text, start, leading)
 
+    def _own_lines(self, stmt: int, small: cst.CSTNode) -> tuple[int, int]:
+        first, end = self.spans[id(small)]
+        first, end = first + self.base, end + self.base
+        return count_breaks(self.text, stmt, first), count_breaks(self.text, stmt, max(first, end - 1))
+
     def root(self, funcdef: cst.FunctionDef, indent: list[str]) -> Slot:
         start, end, stmt = self._span(funcdef, len(funcdef.leading_lines))
         root = Slot(self._id(funcdef), None, funcdef, funcdef, None, {}, start, end, stmt)
@@ -140,8 +150,10 @@ class Builder:
             slots = []
             for small in node.body:
                 kind = classify_small(small, NO_RENDER)[0]
-                slots.append(Slot(self._id(small), kind, small, node, parent, None, start, end, stmt,
-                                  self.render))
+                slot = Slot(self._id(small), kind, small, node, parent, None, start, end, stmt, self.render)
+                if len(node.body) > 1 and id(small) in self.spans:
+                    slot.own_lines = self._own_lines(stmt, small)
+                slots.append(slot)
             return slots
         kind = classify_compound(node, NO_RENDER)[0]
         slot = Slot(self._id(node), kind, node, node, parent, None, start, end, stmt, self.render)

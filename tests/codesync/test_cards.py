@@ -108,8 +108,12 @@ def test_one_line_function_and_missing_final_newline():
     assert doc.source == src
     doc.set_field(doc.cards[0].id, "value", "2")
     assert doc.source == "def customFunc(e): x = 2; return x"
-    doc.insert_card("log", {"level": "info", "args": {"0": "x"}}, None, 1)
-    assert doc.source == "def customFunc(e):\n    x = 2\n    log.info(x)\n    return x"
+    log = doc.insert_card("log", {"level": "info", "args": {"0": "x"}}, None, 1)
+    assert doc.source == "def customFunc(e): x = 2; log.info(x); return x"
+    doc.delete_card(log.id)
+    assert doc.source == "def customFunc(e): x = 2; return x"
+    doc.insert_card("if", {"condition": "x"}, None, 1)
+    assert doc.source == "def customFunc(e):\n    x = 2\n    if x:\n        pass\n    return x"
 
 
 def test_crlf_newlines_are_kept():
@@ -126,10 +130,18 @@ def test_tabs_indentation_is_used_for_new_blocks():
     assert doc.source == "def customFunc(e):\n\ta = 1\n\tif a:\n\t\tpass\n"
 
 
-def test_insert_replaces_a_lone_pass():
+def test_a_pass_the_user_wrote_stays_and_one_the_editor_wrote_gives_way():
     doc = FunctionDocument.from_source("def customFunc(e):\n    pass\n")
+    first = doc.insert_card("return", {"value": "e"})
+    assert doc.source == "def customFunc(e):\n    pass\n    return e\n"
+    doc.delete_card(doc.cards[0].id)
+    doc.delete_card(first.id)
+    assert doc.source == "def customFunc(e):\n    pass\n"
     doc.insert_card("return", {"value": "e"})
     assert doc.source == "def customFunc(e):\n    return e\n"
+    branch = doc.insert_card("if", {"condition": "e"}, None, 0).children[0]
+    doc.insert_card("return", {"value": "1"}, branch.id)
+    assert doc.source == "def customFunc(e):\n    if e:\n        return 1\n    return e\n"
 
 
 def test_edits_in_one_line_suites():
@@ -141,7 +153,10 @@ def test_edits_in_one_line_suites():
     doc.delete_card(branch.children[1].id)
     assert doc.source == "def customFunc(e):\n    if e: a = 1  # note\n    return a\n"
     doc.insert_card("assign", {"target": "c", "value": "4"}, branch.id)
-    assert doc.source == "def customFunc(e):\n    if e:  # note\n        a = 1\n        c = 4\n    return a\n"
+    assert doc.source == "def customFunc(e):\n    if e: a = 1; c = 4  # note\n    return a\n"
+    doc.insert_card("for_each", {"target": "x", "iterable": "e"}, branch.id, 1)
+    assert doc.source == ("def customFunc(e):\n    if e:  # note\n        a = 1\n        for x in e:\n"
+                          "            pass\n        c = 4\n    return a\n")
 
 
 def test_set_field_errors_change_nothing(doc):

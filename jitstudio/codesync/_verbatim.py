@@ -1,0 +1,109 @@
+"""Reading modules that CPython accepts and libcst's parser does not (``(w): int = 4``).
+
+The statement libcst stumbles on is hidden behind a placeholder of the same number of lines, the
+rest is parsed as usual, and the statement comes back as an opaque card holding its exact text.
+Every other statement of the module stays editable."""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+_ERROR_AT = re.compile(r"error at (\d+):(\d+)")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_PLACEHOLDER = "__jitstudio_verbatim_{}__"
+_MAX_STATEMENTS = 20
+
+
+def parse_module(text: str, tree: ast.Module, config: cst.PartialParserConfig | None = None) -> cst.Module:
+    """``text`` (which CPython parsed into ``tree``) as a libcst module rendering back to ``text``.
+    Raises libcst's ParserSyntaxError when a statement cannot be set aside."""
+    config = config or cst.PartialParserConfig()
+    try:
+        return cst.parse_module(text, config)
+    except cst.ParserSyntaxError as first_error:
+        error = first_error
+    hidden: dict[str, str] = {}
+    masked = text
+    for _ in range(_MAX_STATEMENTS):
+        span = _statement_span(masked, tree, _error_line(error))
+        if span is None:
+            raise error
+        start, end = span
+        name = _PLACEHOLDER.format(len(hidden))
+        original = masked[start:end]
+        hidden[name] = original
+        masked = masked[:start] + name + "(" + "".join(re.findall(r"\r\n|\r|\n", original)) + ")" + masked[end:]
+        try:
+            module = cst.parse_module(masked, config)
+        except cst.ParserSyntaxError as again:
+            error = again
+            continue
+        restored = module.visit(_Restore(hidden))
+        if restored.code != text:
+            raise first_error
+        return restored
+    raise error
+
+
+@dataclass(frozen=True)
+class VerbatimText(cst.Name):
+    """Source text written out exactly as it was read."""
+
+    def _validate(self) -> None:
+        pass
+
+
+def is_verbatim(node: cst.CSTNode) -> bool:
+    """An opaque statement kept as the exact text libcst could not read."""
+    return isinstance(node, cst.Expr) and isinstance(node.value, VerbatimText)
+
+
+def _error_line(error: cst.ParserSyntaxError) -> int:
+    match = _ERROR_AT.search(error.message)
+    return int(match.group(1)) if match else error.raw_line
+
+
+def _statement_span(text: str, tree: ast.Module, line: int) -> tuple[int, int] | None:
+    """Character offsets of the innermost statement holding ``line``."""
+    found: ast.stmt | None = None
+    candidates: list[ast.stmt] = list(tree.body)
+    while candidates:
+        node = candidates.pop()
+        if node.lineno <= line <= (node.end_lineno or node.lineno):
+            found = node
+            candidates = list(_inner_statements(node))
+    if found is None or found.end_lineno is None or found.end_col_offset is None:
+        return None
+    lines = _LINE.findall(text)
+    starts = [0]
+    for piece in lines:
+        starts.append(starts[-1] + len(piece))
+    return (starts[found.lineno - 1] + _chars(lines[found.lineno - 1], found.col_offset),
+            starts[found.end_lineno - 1] + _chars(lines[found.end_lineno - 1], found.end_col_offset))
+
+
+def _inner_statements(node: ast.stmt):
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.stmt):
+            yield child
+        elif isinstance(child, (ast.ExceptHandler, ast.match_case)):
+            yield from child.body
+
+
+def _chars(line: str, utf8_offset: int) -> int:
+    return len(line.encode("utf-8")[:utf8_offset].decode("utf-8", errors="ignore"))
+
+
+class _Restore(cst.CSTTransformer):
+    def __init__(self, hidden: dict[str, str]) -> None:
+        super().__init__()
+        self.hidden = hidden
+
+    def leave_Expr(self, original: cst.Expr, updated: cst.Expr) -> cst.Expr:
+        value = updated.value
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in self.hidden:
+            return updated.with_changes(value=VerbatimText(self.hidden[value.func.value]))
+        return updated
