@@ -1,6 +1,7 @@
 """Recognising what a statement is: its card kind and its fields, read from libcst nodes."""
 from __future__ import annotations
 
+import inspect
 from typing import Any, Callable
 
 import libcst as cst
@@ -22,9 +23,18 @@ def is_for_each(node: cst.CSTNode) -> bool:
     return isinstance(node, cst.For) and node.orelse is None and node.asynchronous is None
 
 
+def is_block(node: cst.CSTNode) -> bool:
+    """Compound statements with one body shown as nested cards (``for``, ``while``, ``with``)."""
+    return is_for_each(node) or (isinstance(node, cst.While) and node.orelse is None) or isinstance(node, cst.With)
+
+
 def is_container(node: cst.CSTNode) -> bool:
     """Compound statements whose bodies are shown as nested cards."""
-    return isinstance(node, cst.If) or is_for_each(node)
+    return isinstance(node, (cst.If, cst.Try)) or is_block(node)
+
+
+def is_docstring(node: cst.BaseSmallStatement) -> bool:
+    return isinstance(node, cst.Expr) and isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString))
 
 
 def dotted_name(node: cst.BaseExpression) -> str | None:
@@ -141,6 +151,26 @@ def classify_small(node: cst.BaseSmallStatement, render: Render) -> tuple[CardKi
         if found:
             kind, fields = found
             return kind, ({"target": None, **fields} if kind in _TARGETED else fields)
+    if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
+        args = call_args(node.value, render)
+        if args is not None:
+            return CardKind.CALL, {"callee": render(node.value.func), "args": args}
+    if isinstance(node, cst.AugAssign):
+        return CardKind.AUG_ASSIGN, {"target": render(node.target), "operator": node.operator._get_token(),
+                                     "value": render(node.value)}
+    if is_docstring(node):
+        text = _docstring_text(node.value)
+        if text is not None:
+            return CardKind.DOCSTRING, {"text": text}
+    if isinstance(node, cst.Pass):
+        return CardKind.PASS, {}
+    if isinstance(node, cst.Break):
+        return CardKind.BREAK, {}
+    if isinstance(node, cst.Continue):
+        return CardKind.CONTINUE, {}
+    if isinstance(node, cst.Assert):
+        return CardKind.ASSERT, {"condition": render(node.test),
+                                 "message": None if node.msg is None else render(node.msg)}
     if isinstance(node, cst.Return):
         return CardKind.RETURN, {"value": None if node.value is None else render(node.value)}
     if isinstance(node, cst.Raise):
@@ -158,6 +188,12 @@ def classify_compound(node: cst.BaseCompoundStatement, render: Render) -> tuple[
         return CardKind.IF, {"condition": render(node.test)}
     if is_for_each(node):
         return CardKind.FOR_EACH, {"target": render(node.target), "iterable": render(node.iter)}
+    if isinstance(node, cst.While) and node.orelse is None:
+        return CardKind.WHILE, {"condition": render(node.test)}
+    if isinstance(node, cst.With):
+        return CardKind.WITH, {"items": with_items(node, render)}
+    if isinstance(node, cst.Try):
+        return CardKind.TRY, {}
     if render is NO_RENDER:
         return CardKind.CODE, {"code": ""}
     return CardKind.CODE, {"code": statement_code(node, render)}
@@ -169,6 +205,34 @@ def statement_code(node: cst.CSTNode, render: Render) -> str:
         node = node.with_changes(leading_lines=())
     text = render(node)
     return text.rstrip("\r\n")
+
+
+def with_items(node: cst.With, render: Render) -> str:
+    """What follows ``with``: the context managers and their ``as`` names, as written."""
+    if render is NO_RENDER:
+        return ""
+    header = render(node.with_changes(body=cst.SimpleStatementSuite(body=[cst.Pass()]), leading_lines=(),
+                                      asynchronous=None))
+    start = len("with") + len(render(node.whitespace_after_with)) if isinstance(
+        node.whitespace_after_with, cst.SimpleWhitespace) else len("with ")
+    return header[start:header.rindex(":")].rstrip()
+
+
+def _docstring_text(node: cst.BaseExpression) -> str | None:
+    """A docstring's text with the indentation of its continuation lines taken off."""
+    value = node.evaluated_value
+    if not isinstance(value, str):
+        return None
+    return inspect.cleandoc(value) if "\n" in value else value
+
+
+def clause_fields(node: cst.CSTNode, render: Render) -> dict[str, Any]:
+    """Fields of one clause of a try: the try body itself, an except, the else or the finally."""
+    if isinstance(node, cst.ExceptHandler):
+        return {"keyword": "except", "exception": None if node.type is None else render(node.type),
+                "name": None if node.name is None else render(node.name.name)}
+    keyword = "try" if isinstance(node, cst.Try) else "else" if isinstance(node, cst.Else) else "finally"
+    return {"keyword": keyword, "exception": None, "name": None}
 
 
 def branch_fields(node: cst.If | cst.Else, first: bool, render: Render) -> dict[str, Any]:

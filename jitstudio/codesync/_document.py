@@ -14,7 +14,7 @@ from ._engine import Engine, check_parses, is_bare_pass, make_counter, without_s
 from ._errors import CardNotFoundError, DocumentInvalidError, FieldValueError, FunctionNotFoundError
 from ._fields import apply, check_field_name
 from ._classify import fields_of
-from ._model import Card, CardKind, CodeError
+from ._model import CONTAINER_KINDS, Card, CardKind, CodeError
 from ._parse import BOM, build_root, find_function, iter_functions, parse
 from ._render import LineIndex, trailing_footer_lines
 from ._tree import Slot
@@ -217,10 +217,12 @@ class FunctionDocument:
             return self.card(card_id)
         if _unchanged(slot.fields, *check_field_name(slot.kind, name), value):
             return self.card(card_id)
-        new = apply(slot.kind, slot.node, name, value, engine.exprs)
+        new = apply(slot.kind, slot.node, name, value, engine.exprs, "".join(slot.parent.body_indent or ()))
         if new is slot.node:
             return self.card(card_id)
-        if slot.kind in (CardKind.IF, CardKind.BRANCH, CardKind.FOR_EACH):
+        if slot.kind is CardKind.CLAUSE:
+            engine.set_clause(slot, new)
+        elif slot.kind in _NESTING:
             engine.set_header(slot, new)
         else:
             check_parses(engine.renderer(cst.SimpleStatementLine(body=[without_semicolon(new)])), name)
@@ -257,7 +259,7 @@ class FunctionDocument:
         In a file without a final newline, deleting its last line keeps the line before intact
         (so the file now ends with a newline), unless that line was itself appended by the form."""
         slot = self._slot(card_id)
-        whole_last_line = (not slot.in_suite and slot.end == len(self._engine.text)
+        whole_last_line = (not slot.in_suite and slot.line is not None and slot.end == len(self._engine.text)
                            and (slot.line is slot.node or len(slot.line.body) == 1))
         _structure.delete(self._engine, slot)
         if whole_last_line and card_id not in self._appended_last:
@@ -312,10 +314,8 @@ def _view(slot: Slot, lines: LineIndex) -> Card:
     if slot.own_lines is not None:
         first, last = first + slot.own_lines[0], first + slot.own_lines[1]
         return Card(slot.id, slot.kind, (first, last), _fields_view(slot), children, _comments(slot))
-    if children and slot.kind in (CardKind.IF, CardKind.BRANCH, CardKind.FOR_EACH):
-        last = max(first, children[-1].line_span[1])
-    elif slot.kind in (CardKind.IF, CardKind.BRANCH, CardKind.FOR_EACH):
-        last = first
+    if slot.kind in _NESTING:
+        last = max(first, children[-1].line_span[1]) if children else first
     else:
         last = lines.line_of(slot.end - 1)
         if slot.line is slot.node:
@@ -323,8 +323,11 @@ def _view(slot: Slot, lines: LineIndex) -> Card:
     return Card(slot.id, slot.kind, (first, max(first, last)), _fields_view(slot), children, _comments(slot))
 
 
+_NESTING = frozenset(k for k in CardKind if k.value in CONTAINER_KINDS or k in (CardKind.IF, CardKind.TRY))
+
+
 def _comments(slot: Slot) -> tuple[str, ...]:
-    if slot.kind is CardKind.BRANCH or slot.line is slot.node:
+    if slot.kind in (CardKind.BRANCH, CardKind.CLAUSE) or slot.line is slot.node:
         leading = slot.node.leading_lines
     elif slot.line is not None and slot.line.body[0] is slot.node:
         leading = slot.line.leading_lines

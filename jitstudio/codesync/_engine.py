@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import libcst as cst
 
-from ._classify import branch_fields, classify_compound
+from ._classify import branch_fields, classify_compound, clause_fields
 from ._errors import FieldValueError
 from ._fields import Expressions
 from ._model import CardKind
@@ -169,7 +169,7 @@ class Engine:
         """The line unit whose text holds ``slot``'s statement."""
         if slot.in_suite:
             slot = slot.parent
-        if slot.kind is CardKind.BRANCH:
+        if slot.kind in (CardKind.BRANCH, CardKind.CLAUSE):
             slot = slot.parent
         return slot
 
@@ -198,6 +198,20 @@ class Engine:
         """Write the unit holding ``container`` again, with ``body`` as that container's body."""
         unit = self.owner_unit(container)
         self.rerender(unit, materialize(unit, hints, {id(container): body}), hints)
+
+    def set_clause(self, clause: Slot, new: cst.CSTNode) -> None:
+        """A new header for one clause of a try card: the try is written again around it."""
+        unit, old = self.owner_unit(clause), clause.node
+        clause.node = new
+        try:
+            hints: Hints = {}
+            node = materialize(unit, hints)
+            check_parses(self.renderer(node.with_changes(leading_lines=())), "except")
+            self.rerender(unit, node, hints)
+        except Exception:
+            clause.node = old
+            raise
+        clause.fields = clause_fields(new, self.renderer)
 
     def set_header(self, slot: Slot, new: cst.CSTNode) -> None:
         """A new if/elif/for header for a container: splice just the header lines when it can."""

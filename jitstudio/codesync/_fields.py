@@ -9,6 +9,8 @@ from typing import Any, Callable, Mapping
 import libcst as cst
 
 from ._call_layout import Entry, relayout
+from ._flow_fields import apply_flow
+from ._syntax import identifier, keyword_gap, statement_call
 from ._classify import MESSAGE_ARGS, PUBLISH_ARGS, call_args
 from ._errors import FieldValueError
 from ._model import FIELD_NAMES, LOG_LEVELS, MODEL_OPERATIONS, READ_ONLY_FIELDS, CardKind
@@ -68,13 +70,6 @@ class _UnindentedBlankLines(cst.CSTTransformer):
         return updated
 
 
-def keyword_gap(whitespace: Any, expr: cst.BaseExpression) -> Any:
-    """The space after ``return``/``raise``/``if``…: none was needed before a bracket, one is now."""
-    if isinstance(whitespace, cst.SimpleWhitespace) and not whitespace.value and not getattr(expr, "lpar", None):
-        return cst.SimpleWhitespace(" ")
-    return whitespace
-
-
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
@@ -97,20 +92,7 @@ def full_name(field: str, value: Any, family: str) -> str:
     return value
 
 
-def identifier(field: str, value: Any, allowed: frozenset[str] | None = None) -> str:
-    if not isinstance(value, str) or not value.isidentifier() or keyword.iskeyword(value):
-        raise FieldValueError(f"{field}: {value!r} is not a valid name")
-    if allowed is not None and value not in allowed:
-        raise FieldValueError(f"{field}: {value!r} is not one of {', '.join(sorted(allowed))}")
-    return value
-
-
 # ----- calls -------------------------------------------------------------------------------------
-
-def statement_call(node: cst.CSTNode) -> cst.Call:
-    assert isinstance(node, (cst.Assign, cst.Expr)) and isinstance(node.value, cst.Call)
-    return node.value
-
 
 def with_call(node: cst.Assign | cst.Expr, call: cst.Call) -> cst.CSTNode:
     return node.with_changes(value=call)
@@ -231,10 +213,15 @@ def set_named_arg(call: cst.Call, names: tuple[str, ...], key: str, value: Any, 
 
 # ----- every kind --------------------------------------------------------------------------------
 
-def apply(kind: CardKind, node: cst.CSTNode, name: str, value: Any, exprs: Expressions) -> cst.CSTNode:
-    """The card's node with field ``name`` set to ``value`` (the ``code`` field is handled by the document)."""
+def apply(kind: CardKind, node: cst.CSTNode, name: str, value: Any, exprs: Expressions, indent: str = "") -> cst.CSTNode:
+    """The card's node with field ``name`` set to ``value`` (the ``code`` field is handled by the
+    document); ``indent`` is where the statement stands, for text that spans lines."""
     base, key = check_field_name(kind, name)
     render = exprs.render
+    if kind is CardKind.CALL and base == "args":
+        call = statement_call(node)
+        call = set_one_arg(call, key, value, exprs, render) if key is not None else set_args(call, value, exprs, render)
+        return with_call(node, call)
     if kind is CardKind.ASSIGN:
         assert isinstance(node, cst.Assign)
         if base == "target":
@@ -299,7 +286,7 @@ def apply(kind: CardKind, node: cst.CSTNode, name: str, value: Any, exprs: Expre
             return node.with_changes(cause=cst.From(item=cause))
         return node.with_changes(cause=node.cause.with_changes(
             item=cause, whitespace_after_from=keyword_gap(node.cause.whitespace_after_from, cause)))
-    raise FieldValueError(f"{kind.value} cards have no field {name!r}")
+    return apply_flow(kind, node, base, value, exprs, indent)
 
 
 def _required(name: str, value: Any) -> Any:

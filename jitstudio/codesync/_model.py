@@ -19,6 +19,17 @@ class CardKind(StrEnum):
     RETURN = "return"
     RAISE = "raise"
     LOG = "log"
+    CALL = "call"
+    AUG_ASSIGN = "aug_assign"
+    WHILE = "while"
+    WITH = "with"
+    TRY = "try"
+    CLAUSE = "clause"
+    BREAK = "break"
+    CONTINUE = "continue"
+    PASS = "pass"
+    ASSERT = "assert"
+    DOCSTRING = "docstring"
     CODE = "code"
 
 
@@ -29,6 +40,12 @@ MODEL_OPERATIONS = frozenset(
     }
 )
 LOG_LEVELS = frozenset({"debug", "info", "warning", "error", "critical", "exception"})
+AUG_OPERATORS = ("+=", "-=", "*=", "/=", "//=", "%=", "**=", "@=", "&=", "|=", "^=", "<<=", ">>=")
+
+# Cards with one body of nested cards; an if's branches and a try's clauses hold theirs.
+BLOCK_KINDS = frozenset({"for_each", "while", "with"})
+# Where cards can be inserted: the function body (None), a branch, a clause, a block.
+CONTAINER_KINDS = frozenset({"branch", "clause", *BLOCK_KINDS})
 
 # Field names of each kind, in display order. Fields not listed for a kind are unknown to it.
 FIELD_NAMES: Mapping[CardKind, tuple[str, ...]] = MappingProxyType(
@@ -44,10 +61,21 @@ FIELD_NAMES: Mapping[CardKind, tuple[str, ...]] = MappingProxyType(
         CardKind.RETURN: ("value",),
         CardKind.RAISE: ("exception", "cause"),
         CardKind.LOG: ("level", "args"),
+        CardKind.CALL: ("callee", "args"),
+        CardKind.AUG_ASSIGN: ("target", "operator", "value"),
+        CardKind.WHILE: ("condition",),
+        CardKind.WITH: ("items",),
+        CardKind.TRY: (),
+        CardKind.CLAUSE: ("keyword", "exception", "name"),
+        CardKind.BREAK: (),
+        CardKind.CONTINUE: (),
+        CardKind.PASS: (),
+        CardKind.ASSERT: ("condition", "message"),
+        CardKind.DOCSTRING: ("text",),
         CardKind.CODE: ("code",),
     }
 )
-READ_ONLY_FIELDS = frozenset({(CardKind.PUBLISH, "via"), (CardKind.BRANCH, "keyword")})
+READ_ONLY_FIELDS = frozenset({(CardKind.PUBLISH, "via"), (CardKind.BRANCH, "keyword"), (CardKind.CLAUSE, "keyword")})
 
 
 @dataclass(frozen=True, eq=True)
@@ -75,6 +103,11 @@ class Card:
     def branches(self) -> tuple["Card", ...]:
         """The ``branch`` children of an ``if`` card (if/elif/else), empty for other kinds."""
         return self.children if self.kind is CardKind.IF else ()
+
+    @property
+    def clauses(self) -> tuple["Card", ...]:
+        """The ``clause`` children of a ``try`` card (try, each except, else, finally)."""
+        return self.children if self.kind is CardKind.TRY else ()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import ast
 
 import libcst as cst
 
-from ._classify import is_for_each
+from ._classify import is_block
 from ._render import trailing_footer_lines
 
 Spans = dict[int, tuple[int, int]]
@@ -38,7 +38,9 @@ class AstSpans:
                 self.spans[id(small)] = (self.offset(tree.lineno), self.offset(tree.end_lineno) + 1)
         elif isinstance(node, cst.If):
             self._branches(node, first, end)
-        elif is_for_each(node) or isinstance(node, cst.FunctionDef):
+        elif isinstance(node, cst.Try) and isinstance(first, ast.Try):
+            self._clauses(node, first, end)
+        elif is_block(node) or isinstance(node, cst.FunctionDef):
             self.body(node.body, first.body)
         return last_line
 
@@ -69,6 +71,17 @@ class AstSpans:
                 self.body(branch.body, orelse)
                 self.spans[id(branch)] = (start, unit_end)
                 branch = None
+
+
+    def _clauses(self, node: cst.Try, tree: ast.Try, unit_end: int) -> None:
+        last = self.body(node.body, tree.body)
+        bodies = [h.body for h in tree.handlers] + [tree.orelse] * (node.orelse is not None) + [
+            tree.finalbody] * (node.finalbody is not None)
+        parts = [*node.handlers, *([node.orelse] if node.orelse else []), *([node.finalbody] if node.finalbody else [])]
+        for part, statements in zip(parts, bodies):
+            start = self.offset(last + 1)
+            last = self.body(part.body, statements)
+            self.spans[id(part)] = (start, unit_end)
 
 
 def module_statements(body: list[cst.BaseStatement], tree_body: list[ast.stmt]

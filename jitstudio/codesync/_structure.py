@@ -6,13 +6,14 @@ from typing import Any, Mapping
 import libcst as cst
 
 from ._engine import Engine, without_semicolon
+from ._flow_fields import apply_flow
 from ._errors import FieldValueError, InvalidEditError
-from ._model import CardKind
+from ._model import CONTAINER_KINDS, CardKind
 from ._templates import statement_text
 from ._verbatim import is_verbatim
 from ._tree import Hints, Slot, materialize, materialize_body, units_of
 
-CONTAINERS = (None, CardKind.BRANCH, CardKind.FOR_EACH)
+LOOPS = (CardKind.FOR_EACH, CardKind.WHILE)
 
 
 def _check_index(index: Any, size: int) -> int | None:
@@ -26,8 +27,29 @@ def _check_index(index: Any, size: int) -> int | None:
 def _check_container(parent: Slot) -> None:
     if parent.kind is CardKind.IF:
         raise InvalidEditError("insert into one of the if card's branches, not the if card itself")
-    if parent.kind not in CONTAINERS:
+    if parent.kind is CardKind.TRY:
+        raise InvalidEditError("insert into one of the try card's clauses, not the try card itself")
+    if parent.kind is not None and parent.kind.value not in CONTAINER_KINDS:
         raise InvalidEditError(f"a {parent.kind.value} card has no body to insert into")
+
+
+def _check_loop(slot_or_kind: Slot | CardKind, parent: Slot) -> None:
+    """``break`` and ``continue`` only go where a loop of this function encloses them."""
+    if isinstance(slot_or_kind, CardKind):
+        needs_loop = slot_or_kind in (CardKind.BREAK, CardKind.CONTINUE)
+    else:
+        needs_loop = any(s.kind in (CardKind.BREAK, CardKind.CONTINUE) and not _inside_loop(s, slot_or_kind)
+                         for s in slot_or_kind.walk())
+    if needs_loop and not _inside_loop(parent, None):
+        raise InvalidEditError("break and continue only work inside a loop (a for each or while card)")
+
+
+def _inside_loop(slot: Slot | None, stop: Slot | None) -> bool:
+    while slot is not None and slot is not stop:
+        if slot.kind in LOOPS:
+            return True
+        slot = slot.parent
+    return False
 
 
 def _placeholder_line(engine: Engine, hints: Hints) -> cst.SimpleStatementLine:
@@ -118,9 +140,13 @@ def insert_card(engine: Engine, kind: CardKind, fields: Mapping[str, Any], paren
                 index: int | None) -> str:
     if kind is CardKind.BRANCH:
         return insert_branch(engine, parent, index, fields)
+    if kind is CardKind.CLAUSE:
+        return insert_clause(engine, parent, index, fields)
     _check_container(parent)
+    _check_loop(kind, parent)
     index = _check_index(index, len(parent.children))
-    text = statement_text(kind, fields, engine.exprs, engine.block_indent, engine.renderer.newline)
+    text = statement_text(kind, fields, engine.exprs, engine.block_indent, engine.renderer.newline,
+                          "".join(parent.body_indent or ()))
     statement = engine.parse_statement(text, kind.value)
     card_node = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else statement
     new_id = engine.allocate()
@@ -162,8 +188,78 @@ def insert_branch(engine: Engine, if_slot: Slot, index: int | None, fields: Mapp
     return engine.find(if_id).children[position].id
 
 
+def insert_clause(engine: Engine, try_slot: Slot, index: int | None, fields: Mapping[str, Any]) -> str:
+    """Add an except (``{"exception": ..., "name": ...}``, or none for a bare except), an else
+    (``{"keyword": "else"}``) or a finally (``{"keyword": "finally"}``) to a try card, where it belongs."""
+    if try_slot.kind is not CardKind.TRY:
+        raise InvalidEditError("clauses are inserted into a try card")
+    if not isinstance(fields, Mapping) or set(fields) - {"keyword", "exception", "name"}:
+        raise FieldValueError("a clause has only the fields keyword, exception and name")
+    keyword = fields.get("keyword") or "except"
+    clauses = try_slot.children
+    have = [c.fields["keyword"] for c in clauses]
+    hints: Hints = {}
+    body = cst.IndentedBlock(body=[_placeholder_line(engine, hints)])
+    if keyword == "except":
+        if "else" in have or "finally" in have:
+            last_except = max(i for i, k in enumerate(have) if k in ("try", "except"))
+        else:
+            last_except = len(have) - 1
+        position = last_except + 1 if index is None else index
+        if not isinstance(position, int) or not 1 <= position <= last_except + 1:
+            raise InvalidEditError(f"an except clause goes at a position between 1 and {last_except + 1}")
+        if have[position - 1] == "except" and clauses[position - 1].fields["exception"] is None:
+            raise InvalidEditError("a bare except must be the last except clause")
+        part: cst.CSTNode = cst.ExceptHandler(body=body)
+        if fields.get("exception") is not None:
+            part = _except_with(engine, part, fields)
+        elif fields.get("name") is not None:
+            raise FieldValueError("name: set the exception first")
+    elif keyword in ("else", "finally"):
+        if keyword in have:
+            raise InvalidEditError(f"this try already has a{'n' if keyword == 'else' else ''} {keyword} clause")
+        if keyword == "else" and "except" not in have:
+            raise InvalidEditError("an else clause needs an except clause before it")
+        if fields.get("exception") is not None or fields.get("name") is not None:
+            raise FieldValueError(f"an {keyword} clause has no exception or name")
+        position = len(have) - ("finally" in have) if keyword == "else" else len(have)
+        part = cst.Else(body=body) if keyword == "else" else cst.Finally(body=body)
+    else:
+        raise FieldValueError("keyword: a new clause is an except, an else or a finally")
+    entries = [(c.node, materialize_body(c, hints), c) for c in clauses]
+    entries.insert(position, (part, body, None))
+    try_id = try_slot.id
+    engine.rerender(try_slot, materialize(try_slot, hints, {id(try_slot): entries}), hints)
+    return engine.find(try_id).children[position].id
+
+
+def _except_with(engine: Engine, handler: cst.ExceptHandler, fields: Mapping[str, Any]) -> cst.ExceptHandler:
+    handler = apply_flow(CardKind.CLAUSE, handler, "exception", fields["exception"], engine.exprs, "")
+    if fields.get("name") is not None:
+        handler = apply_flow(CardKind.CLAUSE, handler, "name", fields["name"], engine.exprs, "")
+    return handler
+
+
+def delete_clause(engine: Engine, clause: Slot) -> None:
+    try_slot = clause.parent
+    keyword = clause.fields["keyword"]
+    if keyword == "try":
+        raise InvalidEditError("the try clause cannot be deleted; delete the try card instead")
+    rest = [c.fields["keyword"] for c in try_slot.children if c is not clause]
+    if "except" not in rest and "finally" not in rest:
+        raise InvalidEditError("a try needs an except or a finally clause; delete the try card instead")
+    if "else" in rest and "except" not in rest:
+        raise InvalidEditError("the else clause needs an except clause; delete the else first")
+    hints: Hints = {}
+    entries = [(c.node, materialize_body(c, hints), c) for c in try_slot.children if c is not clause]
+    engine.rerender(try_slot, materialize(try_slot, hints, {id(try_slot): entries}), hints)
+
+
 def delete(engine: Engine, slot: Slot) -> None:
     hints: Hints = {}
+    if slot.kind is CardKind.CLAUSE:
+        delete_clause(engine, slot)
+        return
     if slot.kind is CardKind.BRANCH:
         if_slot = slot.parent
         if slot is if_slot.children[0]:
@@ -201,7 +297,10 @@ def delete(engine: Engine, slot: Slot) -> None:
 def move(engine: Engine, slot: Slot, parent: Slot, index: int | None) -> None:
     if slot.kind is CardKind.BRANCH:
         raise InvalidEditError("branches cannot be moved; change their conditions instead")
+    if slot.kind is CardKind.CLAUSE:
+        raise InvalidEditError("clauses of a try cannot be moved; delete one and add another instead")
     _check_container(parent)
+    _check_loop(slot, parent)
     if slot.is_ancestor_of(parent):
         raise InvalidEditError("a card cannot be moved into itself")
     _check_index(index, len(parent.children) - (slot.parent is parent))

@@ -7,7 +7,8 @@ import libcst as cst
 
 from ._errors import FieldValueError
 from ._fields import Expressions, full_name, identifier
-from ._model import FIELD_NAMES, LOG_LEVELS, MODEL_OPERATIONS, CardKind
+from ._flow_fields import callee_node, docstring_node
+from ._model import AUG_OPERATORS, FIELD_NAMES, LOG_LEVELS, MODEL_OPERATIONS, CardKind
 
 _REQUIRED: dict[CardKind, tuple[str, ...]] = {
     CardKind.ASSIGN: ("target", "value"),
@@ -18,6 +19,12 @@ _REQUIRED: dict[CardKind, tuple[str, ...]] = {
     CardKind.IF: ("condition",),
     CardKind.FOR_EACH: ("target", "iterable"),
     CardKind.LOG: ("level",),
+    CardKind.CALL: ("callee",),
+    CardKind.AUG_ASSIGN: ("target", "value"),
+    CardKind.WHILE: ("condition",),
+    CardKind.WITH: ("items",),
+    CardKind.ASSERT: ("condition",),
+    CardKind.DOCSTRING: ("text",),
     CardKind.CODE: ("code",),
 }
 
@@ -47,8 +54,10 @@ def _keywords(fields: Mapping[str, Any], names: tuple[str, ...], exprs: Expressi
     return ", ".join(f"{n}=" + exprs.render(exprs.parse(n, fields[n])) for n in names if fields.get(n) is not None)
 
 
-def statement_text(kind: CardKind, fields: Mapping[str, Any], exprs: Expressions, indent: str, newline: str) -> str:
-    """Source of a new statement of ``kind`` (at zero indentation, ending in ``newline``)."""
+def statement_text(kind: CardKind, fields: Mapping[str, Any], exprs: Expressions, indent: str, newline: str,
+                   at: str = "") -> str:
+    """Source of a new statement of ``kind`` (at zero indentation, ending in ``newline``); ``at`` is
+    the indentation it will stand at, for text that spans lines."""
     if not isinstance(fields, Mapping):
         raise FieldValueError("fields must be a mapping")
     unknown = set(fields) - set(FIELD_NAMES[kind])
@@ -97,6 +106,30 @@ def statement_text(kind: CardKind, fields: Mapping[str, Any], exprs: Expressions
     elif kind is CardKind.FOR_EACH:
         return f"for {expr('target', tuple_parens=False)} in {expr('iterable', tuple_parens=False)}:" \
                f"{newline}{indent}pass{newline}"
+    elif kind is CardKind.CALL:
+        body = f"{exprs.render(callee_node(fields['callee'], exprs))}({_args_text(fields.get('args'), exprs)})"
+    elif kind is CardKind.AUG_ASSIGN:
+        operator = fields.get("operator") or "+="
+        if operator not in AUG_OPERATORS:
+            raise FieldValueError(f"operator: expected one of {', '.join(AUG_OPERATORS)}, got {operator!r}")
+        body = f"{expr('target', tuple_parens=False)} {operator} {expr('value', tuple_parens=False)}"
+    elif kind is CardKind.ASSERT:
+        body = f"assert {expr('condition')}" + (f", {expr('message')}" if fields.get("message") is not None else "")
+    elif kind in (CardKind.BREAK, CardKind.CONTINUE, CardKind.PASS):
+        body = kind.value
+    elif kind is CardKind.DOCSTRING:
+        if not isinstance(fields["text"], str):
+            raise FieldValueError("text: expected text")
+        body = exprs.render(docstring_node(fields["text"], None, at, newline))
+    elif kind is CardKind.WHILE:
+        return f"while {expr('condition')}:{newline}{indent}pass{newline}"
+    elif kind is CardKind.WITH:
+        items = fields["items"]
+        if not isinstance(items, str) or not items.strip():
+            raise FieldValueError("items: what the with statement opens is required")
+        return f"with {items.strip()}:{newline}{indent}pass{newline}"
+    elif kind is CardKind.TRY:
+        return f"try:{newline}{indent}pass{newline}except Exception:{newline}{indent}pass{newline}"
     elif kind is CardKind.CODE:
         code = fields["code"]
         if not isinstance(code, str) or not code.strip():

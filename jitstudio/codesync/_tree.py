@@ -5,8 +5,9 @@ from typing import Any, Callable, Iterator
 
 import libcst as cst
 
-from ._classify import NO_RENDER, branch_fields, classify_compound, classify_small, fields_of, is_container, is_for_each
-from ._model import CardKind
+from ._classify import (NO_RENDER, branch_fields, classify_compound, classify_small, clause_fields, fields_of,
+                        is_block, is_container)
+from ._model import BLOCK_KINDS, CONTAINER_KINDS, CardKind
 from ._render import count_breaks, skip_lines
 
 # Hints carry card ids across a rebuild: (id(node), is_branch) -> card id.
@@ -70,6 +71,16 @@ class Slot:
         return False
 
 
+def try_parts(node: cst.Try) -> list[cst.CSTNode]:
+    """The clauses of a try in source order: the try itself (its body), each except, else, finally."""
+    parts: list[cst.CSTNode] = [node, *node.handlers]
+    if node.orelse is not None:
+        parts.append(node.orelse)
+    if node.finalbody is not None:
+        parts.append(node.finalbody)
+    return parts
+
+
 def branch_nodes(node: cst.If) -> list[cst.If | cst.Else]:
     chain: list[cst.If | cst.Else] = [node]
     while isinstance(chain[-1], cst.If) and chain[-1].orelse is not None:
@@ -86,7 +97,11 @@ def collect_interest(unit: cst.CSTNode, out: set[int]) -> None:
         for branch in branch_nodes(unit):
             out.add(id(branch))
             collect_body_interest(branch.body, out)
-    elif is_for_each(unit):
+    elif isinstance(unit, cst.Try):
+        for part in try_parts(unit):
+            out.add(id(part))
+            collect_body_interest(part.body, out)
+    elif is_block(unit):
         collect_body_interest(unit.body, out)
 
 
@@ -157,17 +172,20 @@ class Builder:
             return slots
         kind = classify_compound(node, NO_RENDER)[0]
         slot = Slot(self._id(node), kind, node, node, parent, None, start, end, stmt, self.render)
-        if kind is CardKind.FOR_EACH:
+        if kind.value in BLOCK_KINDS:
             self.body(slot, node.body, indent)
-        elif kind is CardKind.IF:
-            for index, branch in enumerate(branch_nodes(node)):
+        elif kind is CardKind.IF or kind is CardKind.TRY:
+            parts = branch_nodes(node) if kind is CardKind.IF else try_parts(node)
+            for index, part in enumerate(parts):
                 if index == 0:
-                    b_start, b_end, b_stmt = start, end, stmt
+                    p_start, p_end, p_stmt = start, end, stmt
                 else:
-                    b_start, b_end, b_stmt = self._span(branch, len(branch.leading_lines))
-                child = Slot(self._id(branch, True), CardKind.BRANCH, branch, None, slot,
-                             branch_fields(branch, index == 0, self.render), b_start, b_end, b_stmt)
-                self.body(child, branch.body, indent)
+                    p_start, p_end, p_stmt = self._span(part, len(part.leading_lines))
+                fields = (branch_fields(part, index == 0, self.render) if kind is CardKind.IF
+                          else clause_fields(part, self.render))
+                child = Slot(self._id(part, True), CardKind.BRANCH if kind is CardKind.IF else CardKind.CLAUSE,
+                             part, None, slot, fields, p_start, p_end, p_stmt)
+                self.body(child, part.body, indent)
                 slot.children.append(child)
         return [slot]
 
@@ -196,7 +214,10 @@ def materialize(slot: Slot, hints: Hints, overrides: Overrides | None = None) ->
         else:
             node = chain([(b.node, materialize_body(b, hints, overrides)) for b in slot.children],
                          hints, slot.children)
-    elif slot.kind is None or slot.kind is CardKind.FOR_EACH:
+    elif slot.kind is CardKind.TRY:
+        entries = overrides.get(id(slot)) or [(c.node, materialize_body(c, hints, overrides), c) for c in slot.children]
+        node = assemble_try(entries, hints)
+    elif slot.kind is None or slot.kind.value in BLOCK_KINDS:
         node = slot.node.with_changes(body=materialize_body(slot, hints, overrides))
     else:
         node = slot.node
@@ -221,6 +242,26 @@ def chain(branches: list[tuple[cst.CSTNode, cst.BaseSuite]], hints: Hints,
     return result
 
 
+def assemble_try(entries: list[tuple[cst.CSTNode, cst.BaseSuite, Slot | None]], hints: Hints) -> cst.Try:
+    """A try statement from its clauses: (clause node, its body, its clause slot or None)."""
+    handlers, orelse, finalbody = [], None, None
+    for part, body, slot in entries[1:]:
+        new = part.with_changes(body=body)
+        if slot is not None:
+            hints[(id(new), True)] = slot.id
+        if isinstance(new, cst.ExceptHandler):
+            handlers.append(new)
+        elif isinstance(new, cst.Else):
+            orelse = new
+        else:
+            finalbody = new
+    header, body, slot = entries[0]
+    node = header.with_changes(body=body, handlers=handlers, orelse=orelse, finalbody=finalbody)
+    if slot is not None:
+        hints[(id(node), True)] = slot.id
+    return node
+
+
 def materialize_body(container: Slot, hints: Hints, overrides: Overrides | None = None) -> cst.BaseSuite:
     if overrides and id(container) in overrides:
         return overrides[id(container)]
@@ -243,7 +284,7 @@ def unit_node(group: list[Slot], hints: Hints, overrides: Overrides | None = Non
 
 
 def is_container_slot(slot: Slot) -> bool:
-    return slot.kind in (None, CardKind.BRANCH, CardKind.FOR_EACH)
+    return slot.kind is None or slot.kind.value in CONTAINER_KINDS
 
 
 __all__ = ["Slot", "Builder", "collect_interest", "collect_body_interest", "materialize", "chain",

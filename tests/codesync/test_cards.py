@@ -24,7 +24,7 @@ def customFunc(eventOutData):
         total = 2
     for r in rows['rowDatas']:
         total += r['amount']
-    app.models.Order.customThing(1)
+    del row['tmp']
     return
 '''
 
@@ -52,7 +52,7 @@ def test_kinds_and_fields(doc):
     assert dict(cards[6].fields) == {"target": None, "via": "JitEvent", "sender": '"services.OrderSvc.onX"',
                                      "args": None, "kwargs": None}
     assert cards[7].fields["level"] == "debug" and dict(cards[7].fields["args"]) == {"0": '"x"'}
-    assert cards[11].fields["code"] == "app.models.Order.customThing(1)"
+    assert cards[11].fields["code"] == "del row['tmp']"
     assert cards[12].fields["value"] is None
 
 
@@ -69,7 +69,8 @@ def test_line_spans_and_comments(doc):
     assert if_card.branches[1].line_span == (17, 18)
     loop = cards[10]
     assert loop.fields == {"target": "r", "iterable": "rows['rowDatas']"}
-    assert loop.children[0].kind is CardKind.CODE and loop.children[0].line_span == (20, 20)
+    assert loop.children[0].kind is CardKind.AUG_ASSIGN and loop.children[0].line_span == (20, 20)
+    assert dict(loop.children[0].fields) == {"target": "total", "operator": "+=", "value": "r['amount']"}
 
 
 def test_ids_are_unique_and_stable_across_edits(doc):

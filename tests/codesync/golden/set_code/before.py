@@ -19,10 +19,7 @@ def customFunc(eventOutData):
         flag = "small"
     for line in post['lines']:
         total = line['qty'] * line['price']
-    try:
-        x = 1
-    except KeyError:
-        pass
+    del post['tmp']
     if not res:
         raise ValueError("out of stock") from None
     return flag
