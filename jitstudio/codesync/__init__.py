@@ -9,12 +9,16 @@ from ._errors import (
     FunctionNotFoundError,
     InvalidEditError,
 )
-from ._model import FIELD_NAMES, LOG_LEVELS, MODEL_OPERATIONS, Card, CardKind, CodeError
+from ._literals import (Literal, expression_of, list_items, list_text, literal_editor_kind, literal_kind_for,
+                        literal_of, number_of, when_of, when_text)
+from ._model import AUG_OPERATORS, FIELD_NAMES, LOG_LEVELS, MODEL_OPERATIONS, Card, CardKind, CodeError
 from ._pickers import PickerOption, event_data_pickers
 
 __all__ = [
-    "ArgSpec", "Card", "CardKind", "CardNotFoundError", "CodeError", "CodeSyncError", "DocumentInvalidError",
+    "AUG_OPERATORS", "ArgSpec", "Card", "CardKind", "CardNotFoundError", "CodeError", "CodeSyncError", "DocumentInvalidError",
     "FIELD_NAMES", "FieldValueError", "FunctionDocument", "FunctionNotFoundError", "FunctionSignature",
     "InvalidEditError", "Issue", "LOG_LEVELS", "MODEL_OPERATIONS", "PickerOption", "event_data_pickers",
     "literal_fits", "validate_card",
+    "Literal", "expression_of", "list_items", "list_text", "literal_editor_kind", "literal_kind_for", "literal_of",
+    "number_of", "when_of", "when_text",
 ]

@@ -48,8 +48,9 @@ def relayout(call: cst.Call, entries: Sequence[Entry]) -> cst.Call:
 
 
 def _lines_above(call: cst.Call, old: list[cst.Arg], index: int) -> tuple[cst.EmptyLine, ...]:
+    comma = old[index - 1].comma if index else None
     before = call.whitespace_before_args if index == 0 else (
-        old[index - 1].comma.whitespace_after if isinstance(old[index - 1].comma, cst.Comma) else None)
+        comma.whitespace_after if isinstance(comma, cst.Comma) else None)
     return tuple(before.empty_lines) if isinstance(before, cst.ParenthesizedWhitespace) else ()
 
 

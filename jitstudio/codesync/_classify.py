@@ -33,6 +33,25 @@ def is_container(node: cst.CSTNode) -> bool:
     return isinstance(node, (cst.If, cst.Try)) or is_block(node)
 
 
+def _aug_operators() -> dict[type, str]:
+    from ._model import AUG_OPERATORS
+
+    tokens = {}
+    for op in AUG_OPERATORS:
+        statement = cst.parse_statement(f"x {op} 1")
+        assert isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.AugAssign)
+        tokens[type(statement.body[0].operator)] = op
+    return tokens
+
+
+_AUG_TOKENS = _aug_operators()
+
+
+def aug_operator(operator: cst.BaseAugOp) -> str:
+    """The text of an augmented assignment's operator: ``+=``, ``-=``…"""
+    return _AUG_TOKENS[type(operator)]
+
+
 def is_docstring(node: cst.BaseSmallStatement) -> bool:
     return isinstance(node, cst.Expr) and isinstance(node.value, (cst.SimpleString, cst.ConcatenatedString))
 
@@ -156,7 +175,7 @@ def classify_small(node: cst.BaseSmallStatement, render: Render) -> tuple[CardKi
         if args is not None:
             return CardKind.CALL, {"callee": render(node.value.func), "args": args}
     if isinstance(node, cst.AugAssign):
-        return CardKind.AUG_ASSIGN, {"target": render(node.target), "operator": node.operator._get_token(),
+        return CardKind.AUG_ASSIGN, {"target": render(node.target), "operator": aug_operator(node.operator),
                                      "value": render(node.value)}
     if is_docstring(node):
         text = _docstring_text(node.value)

@@ -13,18 +13,22 @@ from ._syntax import identifier, keyword_gap, statement_call
 
 # Expressions that can be called as written; anything else is called in brackets: (a or b)().
 _CALLABLE_ATOMS = (cst.Name, cst.Attribute, cst.Call, cst.Subscript)
-_OPERATORS = {op: cst.parse_statement(f"x {op} 1").body[0].operator for op in AUG_OPERATORS}
+_OPERATORS: dict[str, Any] = {op: cst.parse_statement(f"x {op} 1").body[0].operator  # type: ignore[index,union-attr]
+                              for op in AUG_OPERATORS}
 
 
 def apply_flow(kind: CardKind, node: cst.CSTNode, base: str, value: Any, exprs: Any, indent: str) -> cst.CSTNode:
     if kind is CardKind.WHILE:
+        assert isinstance(node, cst.While)
         test = exprs.parse("condition", _required(base, value))
         return node.with_changes(test=test, whitespace_after_while=keyword_gap(node.whitespace_after_while, test))
     if kind is CardKind.WITH:
+        assert isinstance(node, cst.With)
         return _with_items(node, _required(base, value), exprs)
     if kind is CardKind.CLAUSE:
         return _except_clause(node, base, value, exprs)
     if kind is CardKind.ASSERT:
+        assert isinstance(node, cst.Assert)
         if base == "condition":
             test = exprs.parse("condition", _required(base, value))
             return node.with_changes(test=test, whitespace_after_assert=keyword_gap(node.whitespace_after_assert, test))
@@ -32,6 +36,7 @@ def apply_flow(kind: CardKind, node: cst.CSTNode, base: str, value: Any, exprs: 
             return node.with_changes(msg=None, comma=cst.MaybeSentinel.DEFAULT)
         return node.with_changes(msg=exprs.parse("message", value))
     if kind is CardKind.AUG_ASSIGN:
+        assert isinstance(node, cst.AugAssign)
         if base == "operator":
             if value not in _OPERATORS:
                 raise FieldValueError(f"operator: expected one of {', '.join(AUG_OPERATORS)}, got {value!r}")
@@ -44,6 +49,7 @@ def apply_flow(kind: CardKind, node: cst.CSTNode, base: str, value: Any, exprs: 
         call = statement_call(node)
         return node.with_changes(value=call.with_changes(func=callee_node(value, exprs)))
     if kind is CardKind.DOCSTRING:
+        assert isinstance(node, cst.Expr)
         if not isinstance(value, str):
             raise FieldValueError("text: expected text")
         return node.with_changes(value=docstring_node(value, node.value, indent, exprs.config.default_newline))

@@ -102,8 +102,8 @@ def find_function(parsed: Parsed, function: str, class_name: str | None, occurre
     for owner, funcdef, indent, tree in iter_functions(parsed):
         if owner != class_name or funcdef.name.value != function:
             continue
-        first = min([tree.lineno, *(d.lineno for d in tree.decorator_list)])
-        if (first <= line <= tree.end_lineno) if line is not None else count == occurrence:
+        first = min([tree.lineno, *(d.lineno for d in getattr(tree, "decorator_list", ()))])
+        if (first <= line <= (tree.end_lineno or tree.lineno)) if line is not None else count == occurrence:
             return funcdef, indent, tree, count
         count += 1
     return None

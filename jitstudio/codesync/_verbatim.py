@@ -23,8 +23,8 @@ def parse_module(text: str, tree: ast.Module, config: cst.PartialParserConfig | 
     config = config or cst.PartialParserConfig()
     try:
         return cst.parse_module(text, config)
-    except cst.ParserSyntaxError as first_error:
-        error = first_error
+    except cst.ParserSyntaxError as exc:
+        first_error = error = exc
     hidden: dict[str, str] = {}
     masked = text
     for _ in range(_MAX_STATEMENTS):

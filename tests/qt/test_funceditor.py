@@ -35,7 +35,8 @@ def card_of(editor, kind, **fields):
     raise AssertionError(f"no {kind} card with {fields}")
 
 
-def commit_text(qtbot, line_edit, text):
+def commit_text(qtbot, field, text):
+    line_edit = field.focusProxy() or field  # a value field types into the editor it shows
     line_edit.setFocus()
     line_edit.selectAll()
     qtbot.keyClicks(line_edit, text)
@@ -166,7 +167,10 @@ def test_palette_inserts_a_typed_service_call_after_the_selection(qtbot, editor)
 
     row = editor.cards_view.rows[inserted.id]
     assert {"args.title", "args.content", "args.receivers"} <= set(row.editors)
-    commit_text(qtbot, row.editors["args.title"], "42")
+    title = row.editors["args.title"]
+    assert title.literal_kind == "text"  # a Stext argument holding "" takes plain text
+    title.toggle_mode()  # 42 as a number is an expression there
+    commit_text(qtbot, title, "42")
     issue = editor.cards_view.rows[inserted.id].issue_labels["args.title"]
     assert issue.isVisibleTo(editor) and "not a Stext value" in issue.text()
     commit_text(qtbot, editor.cards_view.rows[inserted.id].editors["args.title"], 'f"Order {orderNo}"')

@@ -218,8 +218,12 @@ class CardListView(QScrollArea):
         fields = {"condition": "True"} if with_condition else {}
         self.actions.insert_card(CardKind.BRANCH.value, fields, if_id, before_else if with_condition else None)
 
+    def add_clause(self, try_id: str, keyword: str) -> None:
+        fields = {"exception": "Exception"} if keyword == "except" else {"keyword": keyword}
+        self.actions.insert_card(CardKind.CLAUSE.value, fields, try_id, None)
+
     def insertion_point(self) -> tuple[str | None, int | None]:
-        """Where the palette inserts: into a selected branch or loop, else after the selected card."""
+        """Where the palette inserts: into a selected branch, clause or block, else after the selected card."""
         if self.selected_id is None:
             return None, None
         row = self.rows[self.selected_id]

@@ -14,14 +14,21 @@ from ...codesync import Card, CardKind, Issue
 from ._fields import FieldSlot, choices_for, field_lines
 from ._inputs import ChoiceEdit, CodeBlockEdit, ExpressionEdit
 from ._kinds import KIND_STYLES, kind_color, kind_icon, summary
+from ._value_edit import ValueEdit
 
 if TYPE_CHECKING:
     from ._card_list import CardListView
 
-CONTAINERS = (CardKind.BRANCH, CardKind.FOR_EACH)
+CONTAINERS = (CardKind.BRANCH, CardKind.CLAUSE, CardKind.FOR_EACH, CardKind.WHILE, CardKind.WITH)
+# Cards whose children are the parts of one statement (an if's branches, a try's clauses), not statements.
+PARTED = (CardKind.IF, CardKind.TRY)
+PARTS = (CardKind.BRANCH, CardKind.CLAUSE)
 # Kinds whose few fields fit on the card's top line; the others show a summary there and a form below.
-INLINE_KINDS = (CardKind.ASSIGN, CardKind.RETURN, CardKind.RAISE, CardKind.FOR_EACH, CardKind.BRANCH, CardKind.LOG)
-BRANCH_WORDS = {"if": "IF", "elif": "ELSE IF", "else": "ELSE"}
+INLINE_KINDS = (CardKind.ASSIGN, CardKind.RETURN, CardKind.RAISE, CardKind.FOR_EACH, CardKind.BRANCH, CardKind.LOG,
+                CardKind.AUG_ASSIGN, CardKind.WHILE, CardKind.WITH, CardKind.CLAUSE, CardKind.ASSERT)
+PART_WORDS = {"if": "IF", "elif": "ELSE IF", "else": "ELSE", "try": "TRY", "except": "EXCEPT", "finally": "FINALLY"}
+# Parts that cannot be deleted on their own: the statement's first part goes with the whole card.
+FIRST_PARTS = ("if", "try")
 
 
 class ElidedLabel(QLabel):
@@ -127,9 +134,9 @@ class CardRow(QFrame):
         self.card = card
         self.controller = controller
         self.parent_id = parent_id
-        self.editors: dict[str, ExpressionEdit | ChoiceEdit | CodeBlockEdit] = {}
+        self.editors: dict[str, ExpressionEdit | ValueEdit | ChoiceEdit | CodeBlockEdit] = {}
         self.issue_labels: dict[str, QLabel] = {}
-        is_branch = card.kind is CardKind.BRANCH
+        is_branch = card.kind in PARTS
         self.setObjectName("branch" if is_branch else "card")
         self.setProperty("selected", False)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -155,7 +162,7 @@ class CardRow(QFrame):
         outer.addWidget(self.general_issue)
         # The card list fills the body: with the branches of an if, with the statements of a branch or loop.
         self.body: CardBody | None = None
-        if card.kind is CardKind.IF:
+        if card.kind in PARTED:
             self.body = CardBody(card.id, None, holds_branches=True)
         elif card.kind in CONTAINERS:
             self.body = CardBody(card.id, kind_color(card.kind))
@@ -172,8 +179,8 @@ class CardRow(QFrame):
         line.setSpacing(8)
         style = KIND_STYLES[card.kind]
         self.summary_label = None
-        if card.kind is CardKind.BRANCH:
-            word = QLabel(BRANCH_WORDS[card.fields["keyword"]], objectName="branchWord")
+        if card.kind in PARTS:
+            word = QLabel(PART_WORDS[card.fields["keyword"]], objectName="branchWord")
             word.setStyleSheet(f"color: {style.color}; font-weight: 700;")
             word.setMinimumWidth(56)
             line.addWidget(word)
@@ -191,7 +198,7 @@ class CardRow(QFrame):
             stretch = 0 if slot.editor == "choice" else (3 if position == 0 and len(inline) > 1 else 5)
             line.addWidget(self._add_editor(slot, inline=True), stretch)
         if not inline:
-            if card.kind in (CardKind.BRANCH, CardKind.IF, CardKind.CODE):  # their body already says it all
+            if card.kind in (*PARTS, *PARTED, CardKind.CODE, CardKind.DOCSTRING):  # their body already says it all
                 line.addStretch(1)
             else:
                 self.summary_label = ElidedLabel()
@@ -202,10 +209,18 @@ class CardRow(QFrame):
             self.add_else_button = _tool("+ else", "Add an else branch", lambda: self.controller.add_branch(card.id, False))
             line.addWidget(_tool("+ elif", "Add an elif branch", lambda: self.controller.add_branch(card.id, True)))
             line.addWidget(self.add_else_button)
-        if card.kind is not CardKind.BRANCH:
+        if card.kind is CardKind.TRY:
+            self.clause_buttons = {
+                keyword: _tool(f"+ {keyword}", tip, lambda _=False, k=keyword: self.controller.add_clause(card.id, k))
+                for keyword, tip in (("except", "Catch another kind of error"),
+                                     ("else", "Run when no error happened"),
+                                     ("finally", "Run in every case, error or not"))}
+            for button in self.clause_buttons.values():
+                line.addWidget(button)
+        if card.kind not in PARTS:
             line.addWidget(_tool("↑", "Move up", lambda: self.controller.nudge(self.card.id, -1)))
             line.addWidget(_tool("↓", "Move down", lambda: self.controller.nudge(self.card.id, 1)))
-        if card.kind is not CardKind.BRANCH or card.fields["keyword"] != "if":
+        if card.kind not in PARTS or card.fields["keyword"] not in FIRST_PARTS:
             line.addWidget(_tool("✕", "Delete", lambda: self.controller.delete(self.card.id)))
 
     def _build_fields(self, lines: list[list[FieldSlot]]) -> None:
@@ -230,15 +245,18 @@ class CardRow(QFrame):
                 self.fields_grid.addWidget(label, issue_row, 1, 1, 3)
 
     def _add_editor(self, slot: FieldSlot, inline: bool):
+        editor: ChoiceEdit | CodeBlockEdit | ValueEdit | ExpressionEdit
         if slot.editor == "choice":
             editor = ChoiceEdit()
             editor.set_choices(choices_for(self.card, slot.name, self.controller.catalog), self._value(slot.name))
         elif slot.editor == "code":
             editor = CodeBlockEdit()
+        elif slot.editor == "value":
+            editor = ValueEdit(slot.placeholder, slot.data_type)
         else:
             editor = ExpressionEdit(slot.placeholder)
-            if slot.name != "target":  # a name to assign to, not a value to pick
-                editor.set_options(lambda name=slot.name: self.controller.expression_sections(name))
+        if isinstance(editor, (ExpressionEdit, ValueEdit)) and slot.name != "target":  # a name, not a value to pick
+            editor.set_options(lambda name=slot.name: self.controller.expression_sections(name))
         editor.setObjectName(f"field:{slot.name}")
         editor.setToolTip(slot.tooltip)
         editor.sig_committed.connect(lambda value, name=slot.name: self.controller.commit(self, name, value))
@@ -265,6 +283,10 @@ class CardRow(QFrame):
             self.summary_label.set_full_text(summary(card))
         if card.kind is CardKind.IF:
             _show(self.add_else_button, all(b.fields["keyword"] != "else" for b in card.children))
+        if card.kind is CardKind.TRY:
+            have = {c.fields["keyword"] for c in card.children}
+            _show(self.clause_buttons["else"], "else" not in have and "except" in have)
+            _show(self.clause_buttons["finally"], "finally" not in have)
         general = []
         shown = {}
         for issue in issues:
@@ -300,7 +322,7 @@ class CardRow(QFrame):
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
-        if self.card.kind is CardKind.BRANCH:
+        if self.card.kind in PARTS:
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

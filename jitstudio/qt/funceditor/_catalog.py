@@ -2,6 +2,7 @@
 functions, declared custom events, models with their fields and data operations, and event data."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -146,12 +147,22 @@ def fresh_name(base: str, taken: set[str]) -> str:
     return f"{base}{number}"
 
 
+AS_NAME = re.compile(r"\bas\s+([A-Za-z_]\w*)")
+
+
 def variables_of(cards) -> list[str]:
-    """Names the function assigns (targets of assignments, calls and loops), in order, once each."""
+    """Names the function assigns (targets of assignments, calls and loops, names given by `with … as`
+    and `except … as`), in order, once each."""
     seen: dict[str, None] = {}
     for root in cards:
         for card in root.walk():
-            target = card.fields.get("target") if card.kind is not CardKind.CODE else None
-            if isinstance(target, str) and target.isidentifier():
-                seen.setdefault(target)
+            if card.kind is CardKind.CODE:
+                continue
+            if card.kind is CardKind.WITH:
+                names = AS_NAME.findall(card.fields["items"])
+            else:
+                names = [card.fields.get("name" if card.kind is CardKind.CLAUSE else "target")]
+            for name in names:
+                if isinstance(name, str) and name.isidentifier():
+                    seen.setdefault(name)
     return list(seen)

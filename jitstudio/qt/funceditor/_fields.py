@@ -1,13 +1,15 @@
 """Which fields a card shows, in which lines, with which editor: the layout of a card's form."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
-from ...codesync import LOG_LEVELS, MODEL_OPERATIONS, Card, CardKind, FunctionSignature
+from ...codesync import AUG_OPERATORS, LOG_LEVELS, MODEL_OPERATIONS, Card, CardKind, FunctionSignature
 from ._catalog import MODEL_OPERATION_ARGS, MODEL_OPERATION_TITLES, EditorCatalog
 
 LOG_LEVEL_ORDER = ("debug", "info", "warning", "error", "critical", "exception")
+AUG_TITLES = {"+=": "add", "-=": "subtract", "*=": "multiply by", "/=": "divide by", "//=": "divide by (whole)",
+              "%=": "remainder of", "**=": "to the power of", "|=": "combine with", "&=": "keep common with"}
 
 
 @dataclass(frozen=True)
@@ -16,10 +18,21 @@ class FieldSlot:
 
     name: str
     caption: str
-    editor: str = "expr"  # expr | choice | code
+    editor: str = "expr"  # expr | value (a plain value or an expression) | choice | code
     placeholder: str = ""
     tooltip: str = ""
     required: bool = False
+    data_type: str = ""  # the JitAI data type that chooses a value field's literal editor ("" lets the value decide)
+
+
+# Fields of the kinds `_simple` lays out that take plain values as well as expressions, with their data types.
+VALUE_FIELDS: dict[CardKind, dict[str, str]] = {
+    CardKind.ASSIGN: {"value": ""},
+    CardKind.RETURN: {"value": ""},
+    CardKind.MESSAGE: {"title": "Stext", "content": "Ltext", "receivers": "JitList"},
+    CardKind.AUG_ASSIGN: {"value": ""},
+    CardKind.ASSERT: {"message": "Stext"},
+}
 
 
 def _simple(kind: CardKind) -> list[list[FieldSlot]]:
@@ -40,6 +53,19 @@ def _simple(kind: CardKind) -> list[list[FieldSlot]]:
         return [[FieldSlot("sender", "Event", required=True, tooltip="The declared event's fullName")],
                 [FieldSlot("args", "Args", placeholder="(payload,)")],
                 [FieldSlot("kwargs", "Kwargs", placeholder="{}")]]
+    if kind is CardKind.AUG_ASSIGN:
+        return [[FieldSlot("target", "Change", required=True), FieldSlot("operator", "", "choice"),
+                 FieldSlot("value", "", required=True)]]
+    if kind is CardKind.WHILE:
+        return [[FieldSlot("condition", "While", required=True)]]
+    if kind is CardKind.WITH:
+        return [[FieldSlot("items", "With", required=True, placeholder="open(path) as fh",
+                           tooltip="What the with statement opens, and the names it gives them")]]
+    if kind is CardKind.ASSERT:
+        return [[FieldSlot("condition", "Check", required=True),
+                 FieldSlot("message", "else", placeholder="no message")]]
+    if kind is CardKind.DOCSTRING:
+        return [[FieldSlot("text", "", "code", tooltip="The description Python keeps as the function's docstring")]]
     if kind is CardKind.CODE:
         return [[FieldSlot("code", "", "code")]]
     return []
@@ -55,13 +81,20 @@ def _argument_slots(card: Card, signature: FunctionSignature | None) -> list[lis
         hint = spec.data_type or "any"
         if spec.default not in (None, ""):
             hint += f" · default {spec.default!r}"
-        lines.append([FieldSlot(f"args.{key}", spec.title or spec.name, placeholder=hint,
-                                tooltip=f"{spec.name}: {spec.data_type or 'any'}", required=spec.required)])
+        lines.append([FieldSlot(f"args.{key}", spec.title or spec.name, "value", placeholder=hint,
+                                tooltip=f"{spec.name}: {spec.data_type or 'any'}", required=spec.required,
+                                data_type=spec.data_type)])
     for key in given:
         if key not in used:
             caption = {"*": "*args", "**": "**kwargs"}.get(key, "Message" if card.kind is CardKind.LOG and key == "0" else key)
-            lines.append([FieldSlot(f"args.{key}", caption)])
+            lines.append([FieldSlot(f"args.{key}", caption, "expr" if key in ("*", "**") else "value")])
     return lines
+
+
+def _with_values(kind: CardKind, lines: list[list[FieldSlot]]) -> list[list[FieldSlot]]:
+    values = VALUE_FIELDS.get(kind, {})
+    return [[replace(slot, editor="value", data_type=values[slot.name])
+             if slot.name in values and slot.editor == "expr" else slot for slot in line] for line in lines]
 
 
 def field_lines(card: Card, catalog: EditorCatalog) -> list[list[FieldSlot]]:
@@ -80,7 +113,14 @@ def field_lines(card: Card, catalog: EditorCatalog) -> list[list[FieldSlot]]:
         return [[level, *lines[0]], *lines[1:]] if lines else [[level]]
     if kind is CardKind.BRANCH:
         return [] if card.fields.get("condition") is None else [[FieldSlot("condition", "", required=True)]]
-    return _simple(kind)
+    if kind is CardKind.CLAUSE:
+        if card.fields["keyword"] != "except":
+            return []
+        return [[FieldSlot("exception", "", placeholder="any error", tooltip="The error class(es) this clause catches"),
+                 FieldSlot("name", "as", placeholder="no name", tooltip="The name the caught error gets")]]
+    if kind is CardKind.CALL:
+        return [[FieldSlot("callee", "Call", required=True)], *_argument_slots(card, None)]
+    return _with_values(kind, _simple(kind))
 
 
 def choices_for(card: Card, name: str, catalog: EditorCatalog) -> list[tuple[str, str]]:
@@ -98,6 +138,8 @@ def choices_for(card: Card, name: str, catalog: EditorCatalog) -> list[tuple[str
         return [(op, f"{MODEL_OPERATION_TITLES.get(op, op)}  ·  {op}") for op in known]
     if name == "level":
         return [(level, level) for level in LOG_LEVEL_ORDER if level in LOG_LEVELS]
+    if name == "operator":
+        return [(op, f"{op}  ·  {AUG_TITLES.get(op, op)}") for op in AUG_OPERATORS]
     return []
 
 
@@ -107,8 +149,10 @@ def own_key(card: Card) -> tuple:
         element = card.fields.get("service") or card.fields.get("model")
         callee = card.fields.get("function") or card.fields.get("operation")
         extra = (element, callee, tuple(card.fields["args"]))
-    elif card.kind is CardKind.LOG:
+    elif card.kind in (CardKind.LOG, CardKind.CALL):
         extra = tuple(card.fields["args"])
+    elif card.kind is CardKind.CLAUSE:
+        extra = (card.fields["keyword"],)
     elif card.kind is CardKind.BRANCH:
         extra = (card.fields["keyword"], card.fields.get("condition") is None)
     else:

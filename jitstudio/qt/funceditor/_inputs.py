@@ -51,8 +51,8 @@ class ExpressionEdit(QLineEdit):
         self._options: Callable[[], list[tuple[str, list[tuple[str, str]]]]] = list
         self.pick_action = QAction(picker_icon(), "Insert…", self)
         self.pick_action.setToolTip("Insert event data or a variable")
-        self.pick_action.triggered.connect(self.show_picker)
-        self.editingFinished.connect(self._commit)
+        self.pick_action.triggered.connect(lambda: self.show_picker())
+        self.editingFinished.connect(self.commit)
 
     def set_options(self, sections: Callable[[], list[tuple[str, list[tuple[str, str]]]]]) -> None:
         """Where the picker button finds its sections of (title, [(label, expression)]), read when it opens."""
@@ -73,12 +73,13 @@ class ExpressionEdit(QLineEdit):
         menu.triggered.connect(lambda action: action.data() and self.pick(str(action.data())))
         return menu
 
-    def show_picker(self) -> None:
-        self.picker_menu().popup(self.mapToGlobal(self.rect().bottomLeft()))
+    def show_picker(self, anchor: QWidget | None = None) -> None:
+        anchor = anchor or self
+        self.picker_menu().popup(anchor.mapToGlobal(anchor.rect().bottomLeft()))
 
     def pick(self, expression: str) -> None:
         self.setText(expression)
-        self._commit()
+        self.commit()
 
     def set_value(self, value: str | None) -> None:
         text = "" if value is None else str(value)
@@ -91,7 +92,8 @@ class ExpressionEdit(QLineEdit):
     def revert(self) -> None:
         self.setText(self._committed)
 
-    def _commit(self) -> None:
+    def commit(self) -> None:
+        """Commit the text when it changed since it was shown or last committed."""
         text = self.text()
         if text == self._committed:
             return

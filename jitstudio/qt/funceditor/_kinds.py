@@ -29,6 +29,17 @@ KIND_STYLES: dict[CardKind, KindStyle] = {
     CardKind.RETURN: KindStyle("Return", "#57606a", "↩"),
     CardKind.RAISE: KindStyle("Raise error", "#cf222e", "!"),
     CardKind.LOG: KindStyle("Log", "#6e7781", "≡"),
+    CardKind.CALL: KindStyle("Call", "#3b5bdb", "( )"),
+    CardKind.AUG_ASSIGN: KindStyle("Change variable", "#8250df", "±"),
+    CardKind.WHILE: KindStyle("Repeat while", "#0b7a75", "⟳"),
+    CardKind.WITH: KindStyle("With", "#6f42c1", "⊂"),
+    CardKind.TRY: KindStyle("Try", "#c4432b", "⚑"),
+    CardKind.CLAUSE: KindStyle("Clause", "#c4432b", "›"),
+    CardKind.BREAK: KindStyle("Stop the loop", "#0b7a75", "■"),
+    CardKind.CONTINUE: KindStyle("Next round", "#0b7a75", "»"),
+    CardKind.PASS: KindStyle("Do nothing", "#8c959f", "–"),
+    CardKind.ASSERT: KindStyle("Check", "#9a6700", "✓"),
+    CardKind.DOCSTRING: KindStyle("Description", "#57606a", "❝"),
     CardKind.CODE: KindStyle("Code", "#424a53", "</>"),
 }
 
@@ -73,6 +84,15 @@ def _target(card: Card) -> str:
     return f"{target} = " if target else ""
 
 
+def clause_words(card: Card) -> str:
+    f = card.fields
+    if f["keyword"] != "except":
+        return f["keyword"]
+    if f.get("exception") is None:
+        return "except (any error)"
+    return f"except {f['exception']}" + (f" as {f['name']}" if f.get("name") else "")
+
+
 def summary(card: Card) -> str:
     """One line that says what the statement does, in the words of its fields."""
     f = card.fields
@@ -103,6 +123,24 @@ def summary(card: Card) -> str:
         return text + (f" from {f['cause']}" if f.get("cause") is not None else "")
     if kind is CardKind.LOG:
         return f"log.{f['level']}({_call(f['args'])})"
+    if kind is CardKind.CALL:
+        return f"{f['callee']}({_call(f['args'])})"
+    if kind is CardKind.AUG_ASSIGN:
+        return f"{f['target']} {f['operator']} {f['value']}"
+    if kind is CardKind.WHILE:
+        return f"while {f['condition']}"
+    if kind is CardKind.WITH:
+        return f"with {f['items']}"
+    if kind is CardKind.TRY:
+        return "  ·  ".join(c.fields["keyword"] for c in card.children)
+    if kind is CardKind.CLAUSE:
+        return clause_words(card)
+    if kind is CardKind.ASSERT:
+        return f"assert {f['condition']}" + (f", {f['message']}" if f.get("message") is not None else "")
+    if kind is CardKind.DOCSTRING:
+        return f["text"].strip().splitlines()[0] if f["text"].strip() else ""
+    if kind in (CardKind.BREAK, CardKind.CONTINUE, CardKind.PASS):
+        return kind.value
     code = str(f.get("code", ""))
     first = code.strip().splitlines()[0] if code.strip() else ""
     return first + ("  …" if code.strip().count("\n") else "")

@@ -102,12 +102,24 @@ class StatementPalette(QWidget):
         _leaf(flow, "If / else", lambda taken: ("if", {"condition": "True"}), "if …:", CardKind.IF)
         _leaf(flow, "For each", lambda taken: ("for_each", {"target": fresh_name("item", taken), "iterable": "[]"}),
               "for item in …:", CardKind.FOR_EACH)
+        _leaf(flow, "Repeat while", lambda taken: ("while", {"condition": "False"}), "while …:", CardKind.WHILE)
+        _leaf(flow, "Stop the loop", lambda taken: ("break", {}), "break: leave the loop it is in", CardKind.BREAK)
+        _leaf(flow, "Next round", lambda taken: ("continue", {}), "continue: skip to the loop's next round",
+              CardKind.CONTINUE)
+        _leaf(flow, "Try / except", lambda taken: ("try", {}), "try: … except Exception: …", CardKind.TRY)
+        _leaf(flow, "With", lambda taken: ("with", {"items": "open(path) as fh"}), "with … as …:", CardKind.WITH)
+        _leaf(flow, "Check", lambda taken: ("assert", {"condition": "True", "message": '""'}),
+              "assert …: stop with an error when it does not hold", CardKind.ASSERT)
+        _leaf(flow, "Do nothing", lambda taken: ("pass", {}), "pass", CardKind.PASS)
         _leaf(flow, "Return", lambda taken: ("return", {}), "return …", CardKind.RETURN)
         _leaf(flow, "Raise an error", lambda taken: ("raise", {"exception": 'ValueError("")'}),
               "raise …: stops the function (and a Before event's write)", CardKind.RAISE)
         variables = self._category("Variables", CardKind.ASSIGN)
         _leaf(variables, "Set a variable", lambda taken: ("assign", {"target": fresh_name("value", taken), "value": "None"}),
               "name = value", CardKind.ASSIGN)
+        _leaf(variables, "Change a variable", lambda taken: ("aug_assign", {
+            "target": next(iter(sorted(taken)), "total"), "operator": "+=", "value": "1"}),
+            "name += value", CardKind.AUG_ASSIGN)
         events = self._category("Event", CardKind.PUBLISH)
         for sender, title in catalog.declared_events():
             _leaf(events, title, lambda taken, s=sender: ("publish", {"sender": json.dumps(s), "args": "()"}),
@@ -123,6 +135,10 @@ class StatementPalette(QWidget):
             _leaf(log, f"Log {level}", lambda taken, lv=level: ("log", {"level": lv, "args": {"0": '""'}}),
                   f"log.{level}(…)", CardKind.LOG)
         code = self._category("Code", CardKind.CODE)
+        _leaf(code, "Call a function", lambda taken: ("call", {"callee": "print", "args": {"0": '""'}}),
+              "any function or method call", CardKind.CALL)
+        _leaf(code, "Description", lambda taken: ("docstring", {"text": "What this function does."}),
+              "a docstring", CardKind.DOCSTRING)
         _leaf(code, "Python statement", lambda taken: ("code", {"code": "pass"}), "any statement", CardKind.CODE)
         for index in range(self.tree.topLevelItemCount()):
             self.tree.topLevelItem(index).setExpanded(index in (0, 2))

@@ -21,6 +21,10 @@ QFrame#card QPlainTextEdit:disabled { background: palette(window); color: palett
 QLabel#cardTitle { font-weight: 600; }
 QLabel#dragHandle { color: palette(placeholder-text); font-size: 12pt; }
 QLabel#fieldCaption { color: palette(placeholder-text); }
+QToolButton#modeToggle { color: palette(placeholder-text); border: 1px solid palette(mid); border-radius: 4px;
+    font-size: 8pt; padding: 0; }
+QToolButton#modeToggle:hover { color: #2f6fdf; border-color: #2f6fdf; background: rgba(47, 111, 223, 18); }
+QToolButton#modeToggle[target="expression"] { font-family: serif; font-style: italic; font-size: 10pt; }
 QLabel#fieldIssue, QLabel#cardIssue { color: #cf222e; font-size: 8.5pt; }
 QLabel#issueBadge { color: #cf222e; font-weight: 600; padding: 0 4px; }
 QFrame#dropMarker { background: #2f6fdf; border-radius: 1px; }
