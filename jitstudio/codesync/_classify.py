@@ -165,6 +165,8 @@ def classify_small(node: cst.BaseSmallStatement, render: Render) -> tuple[CardKi
             if found and found[0] in _TARGETED:
                 return found[0], {"target": target, **found[1]}
         return CardKind.ASSIGN, {"target": target, "value": render(node.value)}
+    if isinstance(node, cst.AnnAssign) and node.value is not None:  # the annotation stays as written
+        return CardKind.ASSIGN, {"target": render(node.target), "value": render(node.value)}
     if isinstance(node, cst.Expr) and isinstance(node.value, cst.Call):
         found = classify_call(node.value, render)
         if found:

@@ -223,8 +223,10 @@ def apply(kind: CardKind, node: cst.CSTNode, name: str, value: Any, exprs: Expre
         call = set_one_arg(call, key, value, exprs, render) if key is not None else set_args(call, value, exprs, render)
         return with_call(node, call)
     if kind is CardKind.ASSIGN:
-        assert isinstance(node, cst.Assign)
+        assert isinstance(node, (cst.Assign, cst.AnnAssign))
         if base == "target":
+            if isinstance(node, cst.AnnAssign):
+                return node.with_changes(target=exprs.parse("target", _required(base, value), parenthesize_tuple=False))
             return set_target(node, _required(base, value), exprs)
         return node.with_changes(value=exprs.parse("value", _required(base, value), parenthesize_tuple=False))
     if kind in (CardKind.SERVICE_CALL, CardKind.MODEL_OP, CardKind.MESSAGE, CardKind.PUBLISH, CardKind.LOG):

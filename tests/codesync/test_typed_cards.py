@@ -133,3 +133,13 @@ def test_bad_values_change_nothing(doc):
         with pytest.raises(FieldValueError):
             doc.set_field(_by_kind(doc, kind)[0].id, name, value)
     assert doc.source == SOURCE
+
+
+def test_an_annotated_assignment_is_an_assign_card_that_keeps_its_annotation():
+    doc = FunctionDocument.from_source("def f():\n    x: int = 1\n    y: str\n", "f")
+    assert [c.kind for c in doc.cards] == [CardKind.ASSIGN, CardKind.CODE]
+    doc.set_field(doc.cards[0].id, "value", "2")
+    doc.set_field(doc.cards[0].id, "target", "z")
+    assert doc.source == "def f():\n    z: int = 2\n    y: str\n"
+    with pytest.raises(FieldValueError):
+        doc.set_field(doc.cards[0].id, "target", "a, b")
