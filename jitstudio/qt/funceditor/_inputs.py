@@ -16,22 +16,31 @@ def code_font():
     return font
 
 
-@lru_cache(maxsize=None)
-def picker_icon() -> QIcon:
-    """Three dots in a soft rounded square: the button that opens the event data picker."""
+def small_icon(draw: Callable[[QPainter], None]) -> QIcon:
+    """A 16 px icon (drawn at twice the pixels) from a function that paints on it."""
     pixmap = QPixmap(32, 32)
     pixmap.setDevicePixelRatio(2.0)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(47, 111, 223, 36))
-    painter.drawRoundedRect(QRectF(0, 2, 16, 12), 3, 3)
-    painter.setBrush(QColor("#2f6fdf"))
-    for x in (4, 8, 12):
-        painter.drawEllipse(QRectF(x - 1.3, 6.7, 2.6, 2.6))
+    draw(painter)
     painter.end()
     return QIcon(pixmap)
+
+
+@lru_cache(maxsize=None)
+def picker_icon() -> QIcon:
+    """Three dots in a soft rounded square: the button that opens the event data picker."""
+
+    def draw(painter: QPainter) -> None:
+        painter.setBrush(QColor(47, 111, 223, 36))
+        painter.drawRoundedRect(QRectF(0, 2, 16, 12), 3, 3)
+        painter.setBrush(QColor("#2f6fdf"))
+        for x in (4, 8, 12):
+            painter.drawEllipse(QRectF(x - 1.3, 6.7, 2.6, 2.6))
+
+    return small_icon(draw)
 
 
 class ExpressionEdit(QLineEdit):

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from PySide6.QtCore import QDate, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import (
     QCalendarWidget, QCheckBox, QHBoxLayout, QLineEdit, QMenu, QSizePolicy, QToolButton, QWidget, QWidgetAction,
 )
@@ -18,7 +18,7 @@ from ...codesync import (
     expression_of, list_items, list_text, literal_editor_kind, literal_kind_for, literal_of, number_of, when_of,
     when_text,
 )
-from ._inputs import ExpressionEdit, picker_icon
+from ._inputs import ExpressionEdit, picker_icon, small_icon
 
 INVALID = object()  # what a literal editor holds while its text is not a value of its kind
 WHEN_KINDS = ("date", "datetime", "time")
@@ -41,22 +41,17 @@ Sections = Callable[[], list[tuple[str, list[tuple[str, str]]]]]
 @lru_cache(maxsize=None)
 def calendar_icon() -> QIcon:
     """A small calendar page: the button that opens the date picker."""
-    pixmap = QPixmap(32, 32)
-    pixmap.setDevicePixelRatio(2.0)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    blue = QColor("#2f6fdf")
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(47, 111, 223, 36))
-    painter.drawRoundedRect(QRectF(1.5, 2.5, 13, 11.5), 2, 2)
-    painter.setBrush(blue)
-    painter.drawRoundedRect(QRectF(1.5, 2.5, 13, 3.2), 1.5, 1.5)
-    for row in (8.0, 11.0):
-        for x in (4.2, 7.4, 10.6):
-            painter.drawRect(QRectF(x, row, 1.8, 1.6))
-    painter.end()
-    return QIcon(pixmap)
+
+    def draw(painter: QPainter) -> None:
+        painter.setBrush(QColor(47, 111, 223, 36))
+        painter.drawRoundedRect(QRectF(1.5, 2.5, 13, 11.5), 2, 2)
+        painter.setBrush(QColor("#2f6fdf"))
+        painter.drawRoundedRect(QRectF(1.5, 2.5, 13, 3.2), 1.5, 1.5)
+        for row in (8.0, 11.0):
+            for x in (4.2, 7.4, 10.6):
+                painter.drawRect(QRectF(x, row, 1.8, 1.6))
+
+    return small_icon(draw)
 
 
 def _parse(kind: str, text: str) -> Any:
