@@ -1,7 +1,6 @@
 """Recognising what a statement is: its card kind and its fields, read from libcst nodes."""
 from __future__ import annotations
 
-import inspect
 from typing import Any, Callable
 
 import libcst as cst
@@ -244,7 +243,14 @@ def _docstring_text(node: cst.BaseExpression) -> str | None:
     value = node.evaluated_value
     if not isinstance(value, str):
         return None
-    return inspect.cleandoc(value) if "\n" in value else value
+    if "\n" not in value:
+        return value
+    first, *rest = value.split("\n")
+    margin = min((len(line) - len(line.lstrip()) for line in rest if line.strip()), default=0)
+    lines = [first, *(line[margin:] if line.strip() else "" for line in rest)]
+    while len(lines) > 1 and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
 
 
 def clause_fields(node: cst.CSTNode, render: Render) -> dict[str, Any]:

@@ -11,30 +11,40 @@ from . import _structure
 from ._carry import carry_ids
 from ._catalog import FunctionSignature, Issue, validate_card
 from ._engine import Engine, check_parses, is_bare_pass, make_counter, without_semicolon
-from ._errors import CardNotFoundError, DocumentInvalidError, FieldValueError, FunctionNotFoundError
+from ._errors import (CardNotFoundError, DocumentInvalidError, FieldValueError, FunctionNotFoundError,
+                      InvalidEditError)
 from ._fields import apply, check_field_name
 from ._classify import fields_of
 from ._model import CONTAINER_KINDS, Card, CardKind, CodeError
-from ._parse import BOM, build_root, find_function, iter_functions, parse
+from ._parse import BOM, build_root, compiler_problem, find_function, iter_functions, parse
 from ._render import LineIndex, trailing_footer_lines
 from ._tree import Slot
 
 
-def _resyncing(edit: Callable[..., Any]) -> Callable[..., Any]:
-    """After ``edit``, read the text afresh when the engine says its cards may no longer be what
-    a fresh parse of the text gives (ids are carried over)."""
+def _edit(edit: Callable[..., Any]) -> Callable[..., Any]:
+    """An edit of the document, kept consistent and valid: libcst refusing a shape becomes
+    InvalidEditError; text a fresh parse would read differently is read afresh (ids carried over);
+    and an edit whose text the compiler rejects (a `global` after a use, `await` outside
+    `async def`…) is undone and refused."""
 
     @functools.wraps(edit)
     def run(self: "FunctionDocument", *args: Any, **kwargs: Any) -> Any:
+        engine = self._engine
+        before = None if engine is None else (engine.text, self._added_newline, set(self._appended_last),
+                                              [slot.id for slot in engine.root.walk()], set(engine.placeholders))
         try:
-            return edit(self, *args, **kwargs)
+            result = edit(self, *args, **kwargs)
+        except cst.CSTValidationError as exc:  # a shape Python allows nowhere, refused before any text changed
+            raise InvalidEditError(str(exc)) from None
         finally:
-            engine = self._engine
-            if engine is not None and engine.needs_resync:
-                engine.needs_resync = False
-                appended, missing_newline = set(self._appended_last), self._added_newline
-                self.update_source(self.source)
-                self._appended_last, self._added_newline = appended, missing_newline
+            if self._engine is not None and self._engine.needs_resync:
+                self._engine.needs_resync = False
+                self._reread()
+        problem = self._compiler_problem()
+        if problem is not None and before is not None:
+            self._restore(*before)
+            raise InvalidEditError(f"Python would not run the function after this edit: {problem}")
+        return result
 
     return run
 
@@ -206,7 +216,7 @@ class FunctionDocument:
 
     # ----- form -> code --------------------------------------------------------------------------
 
-    @_resyncing
+    @_edit
     def set_field(self, card_id: str, name: str, value: Any) -> Card:
         """Set one field (``args.<key>`` sets a single argument; None removes optional values)."""
         slot = self._slot(card_id)
@@ -229,7 +239,7 @@ class FunctionDocument:
             engine.replace_small(slot, new, {})
         return self.card(card_id)
 
-    @_resyncing
+    @_edit
     def insert_card(self, kind: CardKind | str, fields: Mapping[str, Any], parent: str | None = None,
                     index: int | None = None) -> Card:
         """Insert a new card into ``parent`` (a branch or for_each card id; None for the function
@@ -245,14 +255,14 @@ class FunctionDocument:
             self._appended_last.add(new_id)
         return self.card(new_id)
 
-    @_resyncing
+    @_edit
     def move_card(self, card_id: str, parent: str | None = None, index: int | None = None) -> Card:
         """Move a card (with its comments and children) so it ends up at ``index`` in ``parent``."""
         slot = self._slot(card_id)
         _structure.move(self._engine, slot, self._container(parent), index)
         return self.card(card_id)
 
-    @_resyncing
+    @_edit
     def delete_card(self, card_id: str) -> None:
         """Delete a card with its leading comments; an emptied body gets ``pass``.
 
@@ -270,6 +280,34 @@ class FunctionDocument:
         return [issue for card in self.walk() for issue in validate_card(card, catalog)]
 
     # ----- helpers -------------------------------------------------------------------------------
+
+    def _reread(self) -> None:
+        """Cards from the engine's text afresh, keeping ids and what the form knows about the text."""
+        appended, missing_newline = set(self._appended_last), self._added_newline
+        text = self._engine.text
+        self.update_source(BOM * self._raw.startswith(BOM) + (text[:len(text) - len(missing_newline)]
+                                                              if missing_newline else text))
+        self._appended_last, self._added_newline = appended, missing_newline
+
+    def _restore(self, text: str, missing_newline: str, appended: set[str], ids: list[str],
+                 placeholders: set[str]) -> None:
+        """Back to the text and the card ids from before an edit."""
+        self._engine.text, self._added_newline, self._appended_last = text, missing_newline, appended
+        self._reread()
+        engine = self._engine
+        for slot, card_id in zip(engine.root.walk(), ids):
+            slot.id = card_id
+        engine.placeholders = placeholders
+        self._cache = None
+
+    def _compiler_problem(self) -> str | None:
+        """What the compiler says about the function's text, when it holds a statement whose place
+        only the compiler checks."""
+        engine = self._engine
+        if engine is None:
+            return None
+        root = engine.root
+        return compiler_problem(engine.text[root.start:root.end], engine.root_indent)
 
     def _require_valid(self) -> Engine:
         if self._error is not None or self._engine is None:

@@ -99,7 +99,7 @@ class Engine:
             ancestors.add(id(innermost))
             innermost = innermost.parent
         for slot in self.root.walk():
-            if id(slot) in ancestors:
+            if id(slot) in ancestors or slot.start < start < slot.end:  # the edit lies inside it
                 slot.end += delta
             elif slot.start >= end:
                 slot.start += delta

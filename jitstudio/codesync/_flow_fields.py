@@ -115,7 +115,7 @@ def docstring_node(text: str, old: cst.BaseExpression | None, indent: str, newli
             body = body[:-1] + "\\" + quote[0]
     lines = body.split("\n")
     body = lines[0] + "".join(newline + (indent + line if line else "") for line in lines[1:])
-    if isinstance(old, cst.SimpleString) and "\n" in text and old.value[:-len(old.quote)].rstrip(" \t").endswith("\n"):
+    if isinstance(old, cst.SimpleString) and old.value[:-len(old.quote)].rstrip(" \t").endswith("\n"):
         body += newline + indent
     return cst.SimpleString(f"{prefix}{quote}{body}{quote}")
 

@@ -32,6 +32,27 @@ def cpython_parse(text: str) -> tuple[ast.Module | None, CodeError | None]:
             return None, CodeError(str(exc), None, None)
 
 
+_SCOPE_WORDS = re.compile(r"\b(?:global|nonlocal|await|async|yield|break|continue|__debug__)\b")
+
+
+def compiler_problem(function_text: str, indent: list[str]) -> str | None:
+    """The compiler's complaint about one function's text, standing at ``indent`` inside classes,
+    or None. Only text holding a word whose place only the compiler checks is compiled."""
+    if not _SCOPE_WORDS.search(function_text):
+        return None
+    header = "".join("".join(indent[:level]) + "class _:\n" for level in range(len(indent)))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(header + function_text, "<function>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        line = (exc.lineno or 0) - len(indent)
+        return f"{exc.msg} (line {line} of the function)" if line > 0 else exc.msg
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def terminated(text: str) -> str:
     """``text`` ending in a newline (libcst positions are simplest to keep that way)."""
     if text.endswith(("\n", "\r")):

@@ -38,17 +38,23 @@ def _check_loop(slot_or_kind: Slot | CardKind, parent: Slot) -> None:
     if isinstance(slot_or_kind, CardKind):
         needs_loop = slot_or_kind in (CardKind.BREAK, CardKind.CONTINUE)
     else:
-        needs_loop = any(s.kind in (CardKind.BREAK, CardKind.CONTINUE) and not _inside_loop(s, slot_or_kind)
+        needs_loop = any(s.kind in (CardKind.BREAK, CardKind.CONTINUE) and not _loop_around(s, slot_or_kind)
                          for s in slot_or_kind.walk())
-    if needs_loop and not _inside_loop(parent, None):
+    if needs_loop and not _loop_around(parent, None, including=True):
         raise InvalidEditError("break and continue only work inside a loop (a for each or while card)")
 
 
-def _inside_loop(slot: Slot | None, stop: Slot | None) -> bool:
-    while slot is not None and slot is not stop:
-        if slot.kind in LOOPS:
+def _loop_around(slot: Slot, top: Slot | None, including: bool = False) -> bool:
+    """Whether a loop encloses ``slot`` (itself too when ``including``), looking no higher than ``top``."""
+    if slot is top and not including:
+        return False
+    current = slot if including else slot.parent
+    while current is not None:
+        if current.kind in LOOPS:
             return True
-        slot = slot.parent
+        if current is top:
+            return False
+        current = current.parent
     return False
 
 
@@ -210,7 +216,9 @@ def insert_clause(engine: Engine, try_slot: Slot, index: int | None, fields: Map
             raise InvalidEditError(f"an except clause goes at a position between 1 and {last_except + 1}")
         if have[position - 1] == "except" and clauses[position - 1].fields["exception"] is None:
             raise InvalidEditError("a bare except must be the last except clause")
-        part: cst.CSTNode = cst.ExceptHandler(body=body)
+        if fields.get("exception") is None and position <= last_except and have[position] == "except":
+            raise InvalidEditError("an except for any error goes after the other except clauses")
+        part: cst.CSTNode = cst.ExceptHandler(body=body, whitespace_after_except=cst.SimpleWhitespace(""))
         if fields.get("exception") is not None:
             part = _except_with(engine, part, fields)
         elif fields.get("name") is not None:
@@ -308,6 +316,7 @@ def move(engine: Engine, slot: Slot, parent: Slot, index: int | None) -> None:
             "\n" in slot.node.value.value or "\r" in slot.node.value.value):
         raise InvalidEditError("this statement spans lines in a form the editor cannot re-indent; "
                                "move it in the code")
+    engine.placeholders.discard(slot.id)  # a pass the user moved is theirs now
     hints: Hints = {}
     node = materialize(slot, hints)
     if slot.line is slot.node:

@@ -28,7 +28,7 @@ def parse_module(text: str, tree: ast.Module, config: cst.PartialParserConfig | 
     hidden: dict[str, str] = {}
     masked = text
     for _ in range(_MAX_STATEMENTS):
-        span = _statement_span(masked, tree, _error_line(error))
+        span = _statement_span(masked, tree, *_error_position(error))
         if span is None:
             raise error
         start, end = span
@@ -55,34 +55,45 @@ class VerbatimText(cst.Name):
     def _validate(self) -> None:
         pass
 
+    def _visit_and_replace_children(self, visitor: cst.CSTVisitorT) -> "VerbatimText":
+        return self  # the text has no parts to visit, and a visit must not turn it back into a Name
+
 
 def is_verbatim(node: cst.CSTNode) -> bool:
     """An opaque statement kept as the exact text libcst could not read."""
     return isinstance(node, cst.Expr) and isinstance(node.value, VerbatimText)
 
 
-def _error_line(error: cst.ParserSyntaxError) -> int:
+def _error_position(error: cst.ParserSyntaxError) -> tuple[int, int | None]:
+    """The line and (0-based) column where libcst's parser stopped."""
     match = _ERROR_AT.search(error.message)
-    return int(match.group(1)) if match else error.raw_line
+    return (int(match.group(1)), int(match.group(2)) - 1) if match else (error.raw_line, None)
 
 
-def _statement_span(text: str, tree: ast.Module, line: int) -> tuple[int, int] | None:
-    """Character offsets of the innermost statement holding ``line``."""
-    found: ast.stmt | None = None
-    candidates: list[ast.stmt] = list(tree.body)
-    while candidates:
-        node = candidates.pop()
-        if node.lineno <= line <= (node.end_lineno or node.lineno):
-            found = node
-            candidates = list(_inner_statements(node))
-    if found is None or found.end_lineno is None or found.end_col_offset is None:
-        return None
+def _statement_span(text: str, tree: ast.Module, line: int, column: int | None) -> tuple[int, int] | None:
+    """Character offsets of the innermost statement holding the position (on a line holding several
+    statements, the one holding the column, else the last one)."""
     lines = _LINE.findall(text)
     starts = [0]
     for piece in lines:
         starts.append(starts[-1] + len(piece))
-    return (starts[found.lineno - 1] + _chars(lines[found.lineno - 1], found.col_offset),
-            starts[found.end_lineno - 1] + _chars(lines[found.end_lineno - 1], found.end_col_offset))
+
+    def span(node: ast.stmt) -> tuple[int, int]:
+        end_line = node.end_lineno or node.lineno
+        return (starts[node.lineno - 1] + _chars(lines[node.lineno - 1], node.col_offset),
+                starts[end_line - 1] + _chars(lines[end_line - 1], node.end_col_offset or 0))
+
+    where = starts[line - 1] + column if column is not None and line - 1 < len(lines) else None
+    found: ast.stmt | None = None
+    candidates: list[ast.stmt] = list(tree.body)
+    while candidates:
+        holding = [n for n in candidates if n.lineno <= line <= (n.end_lineno or n.lineno)]
+        if not holding:
+            break
+        exact = [n for n in holding if where is not None and span(n)[0] <= where < span(n)[1]]
+        found = (exact or holding)[-1]
+        candidates = list(_inner_statements(found))
+    return span(found) if found is not None and found.end_col_offset is not None else None
 
 
 def _inner_statements(node: ast.stmt):

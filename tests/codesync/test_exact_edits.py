@@ -206,3 +206,77 @@ def test_new_blocks_follow_the_function_s_own_indentation():
     doc = FunctionDocument.from_source(source, "f")
     doc.insert_card("for_each", {"target": "i", "iterable": "a"}, doc.cards[0].children[0].id)
     assert doc.source.endswith("def f():\n  if a:\n    b = 1\n    for i in a:\n      pass\n")
+
+
+@pytest.mark.parametrize("source, class_name, edit", [
+    ("def f():\n    global g\n    g = 1\n", None, lambda d: d.move_card(d.cards[0].id, None, 1)),
+    ("async def f():\n    yield 1\n", None, lambda d: d.insert_card("return", {"value": "x"})),
+    ("def f():\n    x = 1\n    def g():\n        nonlocal x\n", None, lambda d: d.set_field(d.cards[0].id, "target", "y")),
+    ("def f():\n    pass\n", None, lambda d: d.insert_card("code", {"code": "await x"})),
+    ("class A:\n    def f(a):\n        pass\n", "A", lambda d: d.insert_card("code", {"code": "global a"})),
+])
+def test_an_edit_the_compiler_would_reject_is_refused_and_undone(source, class_name, edit):
+    doc = FunctionDocument.from_source(source, "f", class_name)
+    ids = [c.id for c in doc.walk()]
+    with pytest.raises(InvalidEditError, match="Python would not run the function"):
+        edit(doc)
+    assert doc.source == source and [c.id for c in doc.walk()] == ids
+
+
+def test_a_pass_the_user_moved_is_theirs_and_stays():
+    doc = _doc("    with a:\n        x = 1\n")
+    block = doc.cards[0]
+    doc.delete_card(block.children[0].id)
+    placeholder = doc.card(block.id).children[0]
+    doc.move_card(placeholder.id, None, 1)
+    doc.move_card(block.id, None, 1)
+    assert doc.source == "def f():\n    pass\n    with a:\n        pass\n"
+    assert [c.kind for c in doc.cards] == [CardKind.PASS, CardKind.WITH]
+
+
+def test_a_loop_moves_with_the_continue_inside_it():
+    doc = FunctionDocument.from_source("def f(a):\n    for x in a:\n        continue\n    return 1\n", "f")
+    loop = doc.cards[0]
+    doc.move_card(loop.id, None, 1)
+    assert doc.source == "def f(a):\n    return 1\n    for x in a:\n        continue\n"
+    with pytest.raises(InvalidEditError, match="inside a loop"):
+        doc.move_card(doc.card(loop.id).children[0].id, None, 0)
+
+
+def test_except_clauses_python_refuses_are_refused():
+    doc = _doc("    try:\n        a()\n    except E:\n        pass\n")
+    try_card = doc.cards[0]
+    with pytest.raises(InvalidEditError, match="after the other except"):
+        doc.insert_card("clause", {"keyword": "except"}, try_card.id, 1)
+    doc.insert_card("clause", {}, try_card.id)
+    assert doc.source.endswith("    except E:\n        pass\n    except:\n        pass\n")
+    source = doc.source
+    with pytest.raises(InvalidEditError):
+        doc.set_field(doc.card(try_card.id).children[1].id, "exception", None)
+    assert doc.source == source
+
+
+def test_a_docstring_keeps_its_closing_quotes_on_their_own_line():
+    doc = _doc('    """Line\n    """\n')
+    assert doc.cards[0].fields["text"] == "Line"
+    doc.set_field(doc.cards[0].id, "text", "Line")
+    assert doc.source == 'def f():\n    """Line\n    """\n'
+    doc.set_field(doc.cards[0].id, "text", "Other")
+    assert doc.source == 'def f():\n    """Other\n    """\n'
+
+
+def test_an_earlier_branch_s_text_follows_an_edit_in_a_later_branch():
+    doc = _doc("    if a:\n        x = 1\n    elif b:\n        y = 2\n")
+    first, second = doc.cards[0].children
+    doc.set_field(second.children[0].id, "value", "200000")
+    assert doc.statement_text(first.id) == "    if a:\n        x = 1\n    elif b:\n        y = 200000\n"
+
+
+def test_a_statement_libcst_cannot_read_can_be_inserted_anywhere():
+    doc = FunctionDocument.from_source("def f():\n\tx = 1\n", "f")
+    doc.insert_card("code", {"code": "(w): int = 4"}, None, 1)
+    assert doc.source == "def f():\n\tx = 1\n\t(w): int = 4\n"
+    doc = FunctionDocument.from_source("def f(): return (1)\n", "f")
+    doc.insert_card("code", {"code": "(w): int = 4"}, None, 0)
+    assert doc.source == "def f(): (w): int = 4; return (1)\n"
+    assert _agrees_with_fresh_parse(doc)
