@@ -16,7 +16,7 @@ from ._errors import (CardNotFoundError, DocumentInvalidError, FieldValueError, 
 from ._fields import apply, check_field_name
 from ._classify import fields_of
 from ._model import CONTAINER_KINDS, Card, CardKind, CodeError
-from ._parse import BOM, build_root, compiler_problem, find_function, iter_functions, parse
+from ._parse import BOM, build_root, compiler_problem, find_function, has_scope_words, iter_functions, parse
 from ._render import LineIndex, trailing_footer_lines
 from ._tree import Slot
 
@@ -30,8 +30,11 @@ def _edit(edit: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(edit)
     def run(self: "FunctionDocument", *args: Any, **kwargs: Any) -> Any:
         engine = self._engine
-        before = None if engine is None else (engine.text, self._added_newline, set(self._appended_last),
-                                              [slot.id for slot in engine.root.walk()], set(engine.placeholders))
+        before = None
+        if engine is not None:  # card ids by position only where a refusal could come from the old text
+            ids = [slot.id for slot in engine.root.walk()] if has_scope_words(
+                engine.text, engine.root.start, engine.root.end) else None
+            before = (engine.text, self._added_newline, set(self._appended_last), ids, set(engine.placeholders))
         try:
             result = edit(self, *args, **kwargs)
         except cst.CSTValidationError as exc:  # a shape Python allows nowhere, refused before any text changed
@@ -289,14 +292,16 @@ class FunctionDocument:
                                                               if missing_newline else text))
         self._appended_last, self._added_newline = appended, missing_newline
 
-    def _restore(self, text: str, missing_newline: str, appended: set[str], ids: list[str],
+    def _restore(self, text: str, missing_newline: str, appended: set[str], ids: list[str] | None,
                  placeholders: set[str]) -> None:
-        """Back to the text and the card ids from before an edit."""
+        """Back to the text and the card ids from before an edit (without ``ids``, the ids of the
+        cards the edit did not touch are found again by their text)."""
         self._engine.text, self._added_newline, self._appended_last = text, missing_newline, appended
         self._reread()
         engine = self._engine
-        for slot, card_id in zip(engine.root.walk(), ids):
+        for slot, card_id in zip(engine.root.walk(), ids or ()):
             slot.id = card_id
+        engine.version += 1
         engine.placeholders = placeholders
         self._cache = None
 
@@ -307,6 +312,8 @@ class FunctionDocument:
         if engine is None:
             return None
         root = engine.root
+        if not has_scope_words(engine.text, root.start, root.end):
+            return None
         return compiler_problem(engine.text[root.start:root.end], engine.root_indent)
 
     def _require_valid(self) -> Engine:
@@ -336,7 +343,7 @@ def _unchanged(fields: Mapping[str, Any], base: str, key: str | None, value: Any
     if key is not None:
         current = current.get(key) if isinstance(current, Mapping) else None
     if isinstance(value, str) and isinstance(current, str):
-        return value.strip() == current
+        return value == current or value.strip() == current
     if isinstance(value, Mapping) and isinstance(current, Mapping):
         return dict(value) == dict(current)
     return value is None and current is None and base in fields

@@ -61,6 +61,8 @@ class Engine:
         self.placeholders: set[str] = set()
         # Set when an edit left text whose fresh parse groups comments differently from the cards.
         self.needs_resync = False
+        self._index: dict[str, Slot] = {}
+        self._index_version = -1
         body = root.node.body
         # New blocks are indented the way this function indents its own body.
         self.block_indent: str = getattr(body, "indent", None) or renderer.indent
@@ -174,6 +176,13 @@ class Engine:
         return slot
 
     def find(self, card_id: str) -> Slot | None:
+        if self._index_version != self.version:
+            self._index = {slot.id: slot for slot in self.root.walk() if slot is not self.root}
+            self._index_version = self.version
+        slot = self._index.get(card_id)
+        if slot is not None and slot.id == card_id:
+            return slot
+        self._index_version = -1  # an id changed without an edit (ids put back after a refusal): look again
         for slot in self.root.walk():
             if slot.id == card_id and slot is not self.root:
                 return slot

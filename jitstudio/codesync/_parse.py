@@ -32,14 +32,16 @@ def cpython_parse(text: str) -> tuple[ast.Module | None, CodeError | None]:
             return None, CodeError(str(exc), None, None)
 
 
-_SCOPE_WORDS = re.compile(r"\b(?:global|nonlocal|await|async|yield|break|continue|__debug__)\b")
+_SCOPE_WORDS = ("global", "nonlocal", "await", "async", "yield", "break", "continue", "__debug__")
+
+
+def has_scope_words(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a word whose place only the compiler checks."""
+    return any(text.find(word, start, end) != -1 for word in _SCOPE_WORDS)  # a plain find is fast
 
 
 def compiler_problem(function_text: str, indent: list[str]) -> str | None:
-    """The compiler's complaint about one function's text, standing at ``indent`` inside classes,
-    or None. Only text holding a word whose place only the compiler checks is compiled."""
-    if not _SCOPE_WORDS.search(function_text):
-        return None
+    """The compiler's complaint about one function's text, standing at ``indent`` inside classes, or None."""
     header = "".join("".join(indent[:level]) + "class _:\n" for level in range(len(indent)))
     try:
         with warnings.catch_warnings():

@@ -280,3 +280,10 @@ def test_a_statement_libcst_cannot_read_can_be_inserted_anywhere():
     doc.insert_card("code", {"code": "(w): int = 4"}, None, 0)
     assert doc.source == "def f(): (w): int = 4; return (1)\n"
     assert _agrees_with_fresh_parse(doc)
+
+
+def test_a_docstring_starting_on_its_second_line_written_back_unchanged_keeps_the_text():
+    body = '    """\n    Summary.\n\n    Example:\n        f()\n\n    """\n'
+    doc = _doc(body)
+    doc.set_field(doc.cards[0].id, "text", doc.cards[0].fields["text"])
+    assert doc.source == "def f():\n" + body
