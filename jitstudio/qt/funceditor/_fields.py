@@ -87,6 +87,8 @@ def _argument_slots(card: Card, signature: FunctionSignature | None) -> list[lis
     for key in given:
         if key not in used:
             caption = {"*": "*args", "**": "**kwargs"}.get(key, "Message" if card.kind is CardKind.LOG and key == "0" else key)
+            if caption.isdigit():
+                caption = f"arg {int(caption) + 1}"
             lines.append([FieldSlot(f"args.{key}", caption, "expr" if key in ("*", "**") else "value")])
     return lines
 
