@@ -180,7 +180,7 @@ class FunctionDocument:
     def statement_text(self, card_id: str) -> str:
         """The exact source text of a card's line unit (leading comment lines included)."""
         slot = self._slot(card_id)
-        return self._engine.text[slot.start:slot.end]
+        return self._require_valid().text[slot.start:slot.end]
 
     # ----- code -> cards -------------------------------------------------------------------------
 
@@ -223,14 +223,16 @@ class FunctionDocument:
     def set_field(self, card_id: str, name: str, value: Any) -> Card:
         """Set one field (``args.<key>`` sets a single argument; None removes optional values)."""
         slot = self._slot(card_id)
-        engine = self._engine
-        if slot.kind is CardKind.CODE:
-            check_field_name(slot.kind, name)
+        engine = self._require_valid()
+        kind = slot.kind
+        assert kind is not None and slot.parent is not None  # the function itself is not a card
+        if kind is CardKind.CODE:
+            check_field_name(kind, name)
             engine.set_code(slot, value)
             return self.card(card_id)
-        if _unchanged(slot.fields, *check_field_name(slot.kind, name), value):
+        if _unchanged(slot.fields, *check_field_name(kind, name), value):
             return self.card(card_id)
-        new = apply(slot.kind, slot.node, name, value, engine.exprs, "".join(slot.parent.body_indent or ()))
+        new = apply(kind, slot.node, name, value, engine.exprs, "".join(slot.parent.body_indent or ()))
         if new is slot.node:
             return self.card(card_id)
         if slot.kind is CardKind.CLAUSE:
@@ -253,8 +255,9 @@ class FunctionDocument:
         except ValueError:
             raise FieldValueError(f"unknown card kind {kind!r}") from None
         container = self._container(parent)
-        new_id = _structure.insert_card(self._engine, kind, fields, container, index)
-        if self._added_newline and self._engine.find(new_id).end == len(self._engine.text):
+        engine = self._require_valid()
+        new_id = _structure.insert_card(engine, kind, fields, container, index)
+        if self._added_newline and self._slot(new_id).end == len(engine.text):
             self._appended_last.add(new_id)
         return self.card(new_id)
 
@@ -262,7 +265,7 @@ class FunctionDocument:
     def move_card(self, card_id: str, parent: str | None = None, index: int | None = None) -> Card:
         """Move a card (with its comments and children) so it ends up at ``index`` in ``parent``."""
         slot = self._slot(card_id)
-        _structure.move(self._engine, slot, self._container(parent), index)
+        _structure.move(self._require_valid(), slot, self._container(parent), index)
         return self.card(card_id)
 
     @_edit
@@ -272,9 +275,11 @@ class FunctionDocument:
         In a file without a final newline, deleting its last line keeps the line before intact
         (so the file now ends with a newline), unless that line was itself appended by the form."""
         slot = self._slot(card_id)
-        whole_last_line = (not slot.in_suite and slot.line is not None and slot.end == len(self._engine.text)
-                           and (slot.line is slot.node or len(slot.line.body) == 1))
-        _structure.delete(self._engine, slot)
+        engine = self._require_valid()
+        line = slot.line
+        whole_last_line = (not slot.in_suite and line is not None and slot.end == len(engine.text)
+                           and (line is slot.node or len(getattr(line, "body", ())) == 1))
+        _structure.delete(engine, slot)
         if whole_last_line and card_id not in self._appended_last:
             self._added_newline = ""
 
@@ -287,6 +292,7 @@ class FunctionDocument:
     def _reread(self) -> None:
         """Cards from the engine's text afresh, keeping ids and what the form knows about the text."""
         appended, missing_newline = set(self._appended_last), self._added_newline
+        assert self._engine is not None
         text = self._engine.text
         self.update_source(BOM * self._raw.startswith(BOM) + (text[:len(text) - len(missing_newline)]
                                                               if missing_newline else text))
@@ -296,9 +302,10 @@ class FunctionDocument:
                  placeholders: set[str]) -> None:
         """Back to the text and the card ids from before an edit (without ``ids``, the ids of the
         cards the edit did not touch are found again by their text)."""
+        assert self._engine is not None
         self._engine.text, self._added_newline, self._appended_last = text, missing_newline, appended
         self._reread()
-        engine = self._engine
+        engine = self._require_valid()
         for slot, card_id in zip(engine.root.walk(), ids or ()):
             slot.id = card_id
         engine.version += 1

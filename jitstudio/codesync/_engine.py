@@ -148,7 +148,7 @@ class Engine:
                 return content.startswith("#") and len(line) - len(content) > indent
         return False
 
-    def rerender(self, unit: Slot, node: cst.BaseStatement, hints: Hints) -> None:
+    def rerender(self, unit: Slot, node: cst.CSTNode, hints: Hints) -> None:
         """Write ``unit`` (a line unit, or the function itself) again from ``node``."""
         if unit is self.root:
             for old in self.root.walk():
@@ -173,6 +173,12 @@ class Engine:
             slot = slot.parent
         if slot.kind in (CardKind.BRANCH, CardKind.CLAUSE):
             slot = slot.parent
+        return slot
+
+    def get(self, card_id: str) -> Slot:
+        """The card an edit just wrote or kept: it is there."""
+        slot = self.find(card_id)
+        assert slot is not None, card_id
         return slot
 
     def find(self, card_id: str) -> Slot | None:

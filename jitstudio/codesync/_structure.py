@@ -158,7 +158,7 @@ def insert_card(engine: Engine, kind: CardKind, fields: Mapping[str, Any], paren
     new_id = engine.allocate()
     insert_nodes(engine, parent, index, [statement], {(id(card_node), False): new_id})
     if kind is not CardKind.CODE:
-        engine.mark_placeholders(engine.find(new_id))
+        engine.mark_placeholders(engine.get(new_id))
     return new_id
 
 
@@ -191,7 +191,7 @@ def insert_branch(engine: Engine, if_slot: Slot, index: int | None, fields: Mapp
     entries.insert(position, (header, header.body, None))
     if_id = if_slot.id
     engine.rerender(if_slot, materialize(if_slot, hints, {id(if_slot): entries}), hints)
-    return engine.find(if_id).children[position].id
+    return engine.get(if_id).children[position].id
 
 
 def insert_clause(engine: Engine, try_slot: Slot, index: int | None, fields: Mapping[str, Any]) -> str:
@@ -238,7 +238,7 @@ def insert_clause(engine: Engine, try_slot: Slot, index: int | None, fields: Map
     entries.insert(position, (part, body, None))
     try_id = try_slot.id
     engine.rerender(try_slot, materialize(try_slot, hints, {id(try_slot): entries}), hints)
-    return engine.find(try_id).children[position].id
+    return engine.get(try_id).children[position].id
 
 
 def _except_with(engine: Engine, handler: cst.ExceptHandler, fields: Mapping[str, Any]) -> cst.ExceptHandler:
@@ -250,6 +250,7 @@ def _except_with(engine: Engine, handler: cst.ExceptHandler, fields: Mapping[str
 
 def delete_clause(engine: Engine, clause: Slot) -> None:
     try_slot = clause.parent
+    assert try_slot is not None
     keyword = clause.fields["keyword"]
     if keyword == "try":
         raise InvalidEditError("the try clause cannot be deleted; delete the try card instead")
@@ -270,6 +271,7 @@ def delete(engine: Engine, slot: Slot) -> None:
         return
     if slot.kind is CardKind.BRANCH:
         if_slot = slot.parent
+        assert if_slot is not None
         if slot is if_slot.children[0]:
             raise InvalidEditError("the first branch of an if cannot be deleted; delete the if card instead")
         entries = [(b.node, materialize_body(b, hints), b) for b in if_slot.children if b is not slot]
@@ -329,6 +331,6 @@ def move(engine: Engine, slot: Slot, parent: Slot, index: int | None) -> None:
         unit = cst.SimpleStatementLine(body=[small])
     parent_id = None if parent is engine.root else parent.id
     delete(engine, slot)
-    target = engine.root if parent_id is None else engine.find(parent_id)
+    target = engine.root if parent_id is None else engine.get(parent_id)
     index = _check_index(index, len(target.children))
     insert_nodes(engine, target, index, [unit], hints)
