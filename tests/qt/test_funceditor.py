@@ -6,41 +6,15 @@ import os
 import pytest
 from PySide6.QtCore import QByteArray, QMimeData, QPoint, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QToolButton
 
 from jitstudio.project import load_project
-from jitstudio.qt.funceditor import QtFunctionEditor
 from jitstudio.qt.funceditor._card_list import CARD_MIME
 from jitstudio.qt.funceditor.editor import REFUSED
-
-EVENT = "events/OrderPaidNotify/inner.py"
-
+from funceditor_helpers import EVENT, card_of, commit_text, open_editor, tool_button
 
 @pytest.fixture
 def editor(qtbot, shop, project):
-    event = project.get("events.OrderPaidNotify")
-    widget = QtFunctionEditor(project, shop / EVENT, event_kind=event.event_type,
-                              model_fields=project.get("models.Order").field_names)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-def card_of(editor, kind, **fields):
-    for card in editor.doc.walk():
-        if card.kind == kind and all(card.fields.get(k) == v for k, v in fields.items()):
-            return card
-    raise AssertionError(f"no {kind} card with {fields}")
-
-
-def commit_text(qtbot, field, text):
-    line_edit = field.focusProxy() or field  # a value field types into the editor it shows
-    line_edit.setFocus()
-    line_edit.selectAll()
-    qtbot.keyClicks(line_edit, text)
-    qtbot.keyClick(line_edit, Qt.Key.Key_Return)
+    return open_editor(qtbot, shop, project)
 
 
 def type_at_end_of_line(qtbot, editor, line, text):
@@ -49,10 +23,6 @@ def type_at_end_of_line(qtbot, editor, line, text):
     cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
     view.setTextCursor(cursor)
     qtbot.keyClicks(view, text)
-
-
-def tool_button(row, tip):
-    return next(b for b in row.header.findChildren(QToolButton) if b.toolTip() == tip)
 
 
 def changed_lines(before, after):

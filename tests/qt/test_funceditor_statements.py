@@ -2,11 +2,9 @@
 docstrings: built from the palette, edited in their fields, with nested bodies of cards."""
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QToolButton
 
-from jitstudio.qt.funceditor import QtFunctionEditor
-
-EVENT = "events/OrderPaidNotify/inner.py"
+from funceditor_helpers import EVENT, card_of, commit_text, open_editor, tool_button
+from qt_helpers import choose
 SOURCE = '''from jit.commons.utils.logger import log
 
 
@@ -30,30 +28,7 @@ def customFunc(eventOutData):
 @pytest.fixture
 def editor(qtbot, shop, project):
     (shop / EVENT).write_text(SOURCE)
-    event = project.get("events.OrderPaidNotify")
-    widget = QtFunctionEditor(project, shop / EVENT, event_kind=event.event_type,
-                              model_fields=project.get("models.Order").field_names)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-def card_of(editor, kind, **fields):
-    return next(c for c in editor.doc.walk() if c.kind == kind and all(c.fields.get(k) == v for k, v in fields.items()))
-
-
-def commit_text(qtbot, field, text):
-    line_edit = field.focusProxy() or field
-    line_edit.setFocus()
-    line_edit.selectAll()
-    qtbot.keyClicks(line_edit, text)
-    qtbot.keyClick(line_edit, Qt.Key.Key_Return)
-
-
-def tool_button(row, tip):
-    return next(b for b in row.header.findChildren(QToolButton) if b.toolTip() == tip)
+    return open_editor(qtbot, shop, project)
 
 
 def test_every_statement_is_a_card_and_bodies_nest(editor):
@@ -85,10 +60,7 @@ def test_except_fields_and_clause_buttons_write_the_code(qtbot, editor):
 
 def test_change_by_operator_is_a_choice(qtbot, editor):
     change = card_of(editor, "aug_assign")
-    choice = editor.cards_view.rows[change.id].editors["operator"]
-    index = choice.findData("-=")
-    choice.setCurrentIndex(index)
-    choice.activated.emit(index)
+    choose(editor.cards_view.rows[change.id].editors["operator"], "-=")
     assert "        attempts -= 1\n" in editor.text()
 
 
