@@ -32,18 +32,20 @@ def is_container(node: cst.CSTNode) -> bool:
     return isinstance(node, (cst.If, cst.Try)) or is_block(node)
 
 
-def _aug_operators() -> dict[type, str]:
+def _aug_operator_nodes() -> dict[str, cst.BaseAugOp]:
     from ._model import AUG_OPERATORS
 
-    tokens = {}
+    nodes = {}
     for op in AUG_OPERATORS:
         statement = cst.parse_statement(f"x {op} 1")
         assert isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.AugAssign)
-        tokens[type(statement.body[0].operator)] = op
-    return tokens
+        nodes[op] = statement.body[0].operator
+    return nodes
 
 
-_AUG_TOKENS = _aug_operators()
+# Each augmented assignment operator's text and node, read once.
+AUG_OPERATOR_NODES = _aug_operator_nodes()
+_AUG_TOKENS = {type(node): op for op, node in AUG_OPERATOR_NODES.items()}
 
 
 def aug_operator(operator: cst.BaseAugOp) -> str:

@@ -6,15 +6,13 @@ from typing import Any
 
 import libcst as cst
 
-from ._classify import with_items
+from ._classify import AUG_OPERATOR_NODES, with_items
 from ._errors import FieldValueError
 from ._model import AUG_OPERATORS, CardKind
 from ._syntax import identifier, keyword_gap, statement_call
 
 # Expressions that can be called as written; anything else is called in brackets: (a or b)().
 _CALLABLE_ATOMS = (cst.Name, cst.Attribute, cst.Call, cst.Subscript)
-_OPERATORS: dict[str, Any] = {op: cst.parse_statement(f"x {op} 1").body[0].operator  # type: ignore[index,union-attr]
-                              for op in AUG_OPERATORS}
 
 
 def apply_flow(kind: CardKind, node: cst.CSTNode, base: str, value: Any, exprs: Any, indent: str) -> cst.CSTNode:
@@ -38,10 +36,8 @@ def apply_flow(kind: CardKind, node: cst.CSTNode, base: str, value: Any, exprs: 
     if kind is CardKind.AUG_ASSIGN:
         assert isinstance(node, cst.AugAssign)
         if base == "operator":
-            if value not in _OPERATORS:
-                raise FieldValueError(f"operator: expected one of {', '.join(AUG_OPERATORS)}, got {value!r}")
-            old = node.operator
-            return node.with_changes(operator=_OPERATORS[value].with_changes(
+            old: Any = node.operator
+            return node.with_changes(operator=aug_operator_node(value).with_changes(
                 whitespace_before=old.whitespace_before, whitespace_after=old.whitespace_after))
         field = "target" if base == "target" else "value"
         return node.with_changes(**{field: exprs.parse(base, _required(base, value), parenthesize_tuple=False)})
@@ -54,6 +50,13 @@ def apply_flow(kind: CardKind, node: cst.CSTNode, base: str, value: Any, exprs: 
             raise FieldValueError("text: expected text")
         return node.with_changes(value=docstring_node(value, node.value, indent, exprs.config.default_newline))
     raise FieldValueError(f"{kind.value} cards have no field {base!r}")
+
+
+def aug_operator_node(value: Any) -> Any:
+    """The node of an augmented assignment operator given as text (``+=``…)."""
+    if value not in AUG_OPERATOR_NODES:
+        raise FieldValueError(f"operator: expected one of {', '.join(AUG_OPERATORS)}, got {value!r}")
+    return AUG_OPERATOR_NODES[value]
 
 
 def callee_node(value: Any, exprs: Any) -> cst.BaseExpression:

@@ -7,8 +7,8 @@ import libcst as cst
 
 from ._errors import FieldValueError
 from ._fields import Expressions, full_name, identifier
-from ._flow_fields import callee_node, docstring_node
-from ._model import AUG_OPERATORS, FIELD_NAMES, LOG_LEVELS, MODEL_OPERATIONS, CardKind
+from ._flow_fields import aug_operator_node, callee_node, docstring_node
+from ._model import FIELD_NAMES, LOG_LEVELS, MODEL_OPERATIONS, CardKind
 
 _REQUIRED: dict[CardKind, tuple[str, ...]] = {
     CardKind.ASSIGN: ("target", "value"),
@@ -110,8 +110,7 @@ def statement_text(kind: CardKind, fields: Mapping[str, Any], exprs: Expressions
         body = f"{exprs.render(callee_node(fields['callee'], exprs))}({_args_text(fields.get('args'), exprs)})"
     elif kind is CardKind.AUG_ASSIGN:
         operator = fields.get("operator") or "+="
-        if operator not in AUG_OPERATORS:
-            raise FieldValueError(f"operator: expected one of {', '.join(AUG_OPERATORS)}, got {operator!r}")
+        aug_operator_node(operator)  # refuses an operator Python does not have
         body = f"{expr('target', tuple_parens=False)} {operator} {expr('value', tuple_parens=False)}"
     elif kind is CardKind.ASSERT:
         body = f"assert {expr('condition')}" + (f", {expr('message')}" if fields.get("message") is not None else "")
