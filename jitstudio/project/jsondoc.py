@@ -128,7 +128,7 @@ class JsonDocument:
         try:
             data = json.loads(text, parse_int=_bounded_int)
         except json.JSONDecodeError as exc:
-            raise JsonSyntaxError(_plain(exc.msg), exc.lineno, exc.colno, exc.pos) from None
+            raise _syntax_error(exc) from None
         scanner = _Scanner(text)
         scanner.value(0, "", None)
         return cls(text, data, scanner.spans)
@@ -316,6 +316,25 @@ def _tokens(pointer: str):
     if not pointer:
         return []
     return [t.replace("~1", "/").replace("~0", "~") for t in pointer.lstrip("/").split("/")]
+
+
+_TRAILING_COMMA = {"}": "a comma before the closing '}'; remove the trailing comma",
+                   "]": "a comma before the closing ']'; remove the trailing comma"}
+
+
+def _syntax_error(exc: json.JSONDecodeError) -> "JsonSyntaxError":
+    """The error in plain words; a trailing comma is named as such at the comma on every Python version
+    (3.13 says so itself, earlier versions report the bracket after it as a missing key or value)."""
+    text, pos = exc.doc, exc.pos
+    closing = text[pos:pos + 1]
+    before = len(text[:pos].rstrip()) - 1
+    if closing in _TRAILING_COMMA and before >= 0 and text[before] == ",":
+        line = text.count("\n", 0, before) + 1
+        return JsonSyntaxError(_TRAILING_COMMA[closing], line, before - text.rfind("\n", 0, before), before)
+    if exc.msg.startswith("Illegal trailing comma before end of "):
+        bracket = "}" if exc.msg.endswith("object") else "]"
+        return JsonSyntaxError(_TRAILING_COMMA[bracket], exc.lineno, exc.colno, exc.pos)
+    return JsonSyntaxError(_plain(exc.msg), exc.lineno, exc.colno, exc.pos)
 
 
 def _plain(msg: str) -> str:

@@ -36,6 +36,15 @@ def _simple(draw) -> str:
     ][kind]
 
 
+def _joinable(statement: str) -> str:
+    """A statement that may follow another on its line: `return`/`raise` become assignments (names such as
+    `raisea` stay as they are)."""
+    for keyword_, target in (("return ", "x = "), ("raise ", "y = ")):
+        if statement.startswith(keyword_):
+            return target + statement[len(keyword_):]
+    return statement
+
+
 @st.composite
 def bodies(draw, depth=0, indent="    "):
     lines = []
@@ -45,7 +54,7 @@ def bodies(draw, depth=0, indent="    "):
         if shape <= 3:
             stmt = _simple(draw)
             if shape == 3:
-                stmt += "; " + _simple(draw).replace("return", "x =").replace("raise", "y =")
+                stmt += "; " + _joinable(_simple(draw))
             lines.append(lead + indent + stmt + draw(st.sampled_from(["", "  # tail"])) + "\n")
         elif shape == 4:
             text = f"{indent}if {draw(exprs)}:\n" + draw(bodies(depth + 1, indent + "    "))

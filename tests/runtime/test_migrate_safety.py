@@ -184,7 +184,8 @@ def start_together(tmp_path: Path, app: Path, url: str, what: str) -> list[str]:
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         if proc.returncode:
-            errors.append(err.strip().splitlines()[-1] if err.strip() else f"exit {proc.returncode}")
+            lines = [line for line in err.strip().splitlines() if not line.startswith("(Background on this error")]
+            errors.append(lines[-1] if lines else f"exit {proc.returncode}")
     return errors
 
 
