@@ -17,7 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     from . import cli
 
-    if args and (args[0] in cli.commands() or args[0] in ("-h", "--help", "--version")):
+    if args and args[0] in ("-h", "--help", "--version"):
+        return cli.main(args)
+    if args and args[0] in cli.commands():
         if argv is None:
             cli.end_stuck_handlers()
         return cli.main(args)

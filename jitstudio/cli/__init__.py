@@ -1,10 +1,13 @@
-"""The `jitstudio` command line: everything but the IDE window. JSON in, JSON out where scripts read it."""
+"""The `jitstudio` command line: everything but the IDE window. JSON in, JSON out where scripts read it.
+
+Registering the commands imports none of what they run: each command imports the project, the runtime and
+their libraries (SQLAlchemy, libcst, pydantic, …) when it runs, so `--help` and `--version` load none of them."""
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import importlib.util
-import logging
 import os
 
 from .. import __version__
@@ -25,8 +28,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    return build_parser()
+
+
 def commands() -> set[str]:
-    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
     return set(sub.choices)
 
 
@@ -36,13 +44,15 @@ LOG_ENV = "JITSTUDIO_LOG"
 def configure_logging() -> None:
     """What the engine logs goes to standard error: warnings and errors, or the level $JITSTUDIO_LOG names
     (DEBUG, INFO, …). A program that configured logging itself keeps its configuration."""
+    import logging
+
     level = os.environ.get(LOG_ENV, "WARNING").upper()
     logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "WARNING",
                         format="jitstudio: %(levelname)s %(name)s: %(message)s")
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = _parser().parse_args(argv)
     configure_logging()
     return args.func(args)
 

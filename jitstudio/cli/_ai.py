@@ -8,12 +8,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from ..runtime import Runtime
-from ..runtime.engines.ai.sessions import SESSION_TYPES
-from ..runtime.engines.approvals import ApprovalAborted, acting_as
 from ._common import UsageError, json_arg, open_runtime, print_json as _print, run_action
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
+
+SESSION_TYPES = ("TEXT", "VOICE")
+
 
 ACTION_HELP = {
     "agree": "approve at the node where the user has a task",
@@ -33,6 +36,8 @@ def _json_object(text: str | None, what: str) -> dict[str, Any]:
 
 
 def _describe(exc: BaseException) -> str:
+    from ..runtime.engines.approvals import ApprovalAborted
+
     if isinstance(exc, ApprovalAborted):
         return f"{exc.event} stopped the action: {exc}"
     return str(exc)
@@ -71,6 +76,8 @@ def cmd_assistant(args) -> int:
 
 
 def cmd_approval(args) -> int:
+    from ..runtime.engines.approvals import acting_as
+
     def action(rt: Runtime) -> None:
         engine = rt.engines.approvals
         if args.action == "list":

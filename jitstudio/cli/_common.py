@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import UserError, exit_status
-from ..runtime import Runtime
-from ..runtime.values import to_json
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 
 class UsageError(UserError, ValueError):
@@ -16,6 +17,8 @@ class UsageError(UserError, ValueError):
 
 
 def print_json(value: Any) -> None:
+    from ..runtime.values import to_json
+
     print(json.dumps(to_json(value), ensure_ascii=False, indent=2))
 
 
@@ -36,6 +39,8 @@ def json_arg(text: str | None, what: str, kind: type | tuple | None = None, defa
 def open_runtime(args, **options: Any) -> Runtime | None:
     """The app of `args.dir` on `args.db`, or None after saying why it cannot be opened. Its execution
     records are committed with each write (a command may be killed at any moment)."""
+    from ..runtime import Runtime
+
     try:
         runtime = Runtime(args.dir, args.db, **options)
     except UserError as exc:

@@ -9,12 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sqlalchemy import MetaData
-
 from ..errors import UserError
-from ..project import load_project
-from ..runtime.data import build_table, describe, make_engine, resolve_db_url
-from ..runtime.data.migrate import apply_schema, plan_schema, schema_transaction
 
 
 def cmd_migrate(args) -> int:
@@ -30,6 +25,12 @@ def cmd_migrate(args) -> int:
 
 
 def _migrate(root: Path, args) -> int:
+    from sqlalchemy import MetaData
+
+    from ..project import load_project
+    from ..runtime.data import build_table, describe, make_engine, resolve_db_url
+    from ..runtime.data.migrate import apply_schema, plan_schema, schema_transaction
+
     project = load_project(root)
     setting = project.app.runtime.db if project.app else None
     url, origin = resolve_db_url(root, args.db, setting)

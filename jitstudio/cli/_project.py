@@ -6,16 +6,18 @@ import shutil
 import sys
 from pathlib import Path
 
-from ..project import load_project
-from ..project.schemas import FILE_KINDS
-from ..runtime.data.tables import field_problems
-
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def examples_dir() -> Path:
     """The bundled example apps: package data, so the same place in a checkout, a wheel and a desktop bundle."""
     return EXAMPLES
+
+
+SCHEMA_KINDS = (
+    "app", "model", "service", "workflow", "workflow-config", "aiagent", "aiagent-config", "aiassistant",
+    "aiassistant-config", "event-model", "event-workflow", "event-normal", "event-aiassistant", "event-aiagent",
+)
 
 
 def cmd_new(args) -> int:
@@ -42,6 +44,9 @@ def cmd_new(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from ..project import load_project
+    from ..runtime.data.storable import field_problems
+
     root = Path(args.dir)
     if not root.is_dir():
         print(f"jitstudio: {root} is not a folder", file=sys.stderr)
@@ -60,6 +65,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    from ..project.schemas import FILE_KINDS
+
     if args.kind not in FILE_KINDS:
         print(f"jitstudio: unknown kind '{args.kind}'; kinds: {', '.join(FILE_KINDS)}", file=sys.stderr)
         return 2
@@ -78,5 +85,5 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print problems as a JSON array")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("schema", help="print the JSON Schema of a file kind")
-    p.add_argument("kind", help=", ".join(FILE_KINDS))
+    p.add_argument("kind", help=", ".join(SCHEMA_KINDS))
     p.set_defaults(func=cmd_schema)

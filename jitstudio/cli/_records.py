@@ -4,15 +4,20 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..project import load_project
-from ..runtime import app_records_url
-from ..runtime.records import STATUSES, ExecutionRecord, RecordStore, to_micros
+if TYPE_CHECKING:
+    from ..runtime.records import ExecutionRecord, RecordStore
 
 ERROR_WIDTH = 60
+STATUS_CHOICES = ("running", "success", "fail")
 
 
 def cmd_records(args) -> int:
+    from ..project import load_project
+    from ..runtime import app_records_url
+    from ..runtime.records import RecordStore, to_micros
+
     root = Path(args.dir)
     if not (root / "app.json").is_file():
         print(f"jitstudio: {root} is not an app folder (no app.json)", file=sys.stderr)
@@ -79,7 +84,7 @@ def register(sub) -> None:
     p = sub.add_parser("records", help="list an app's execution records, newest first, or prune them")
     p.add_argument("dir")
     p.add_argument("--event", metavar="FULLNAME", help="only this event, e.g. events.OrderAudit")
-    p.add_argument("--status", choices=[s for s in STATUSES if s != "waiting"])
+    p.add_argument("--status", choices=STATUS_CHOICES)
     p.add_argument("--since", metavar="ISO", help="started at or after (local time unless it has an offset)")
     p.add_argument("--until", metavar="ISO", help="started before")
     p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N records (default 50)")

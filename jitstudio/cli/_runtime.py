@@ -8,11 +8,12 @@ take `--timeout SECONDS`: a handler still running after it is interrupted and fa
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..runtime import Runtime
-from ..runtime.values import native, to_json
 from ._common import json_arg as _json_arg, limit_handlers, open_runtime, print_json as _print, run_action
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 
 def _model_name(name: str) -> str:
@@ -36,6 +37,8 @@ def _run(args, action) -> int:
 # -- data ----------------------------------------------------------------------------------------------------
 
 def cmd_data(args) -> int:
+    from ..runtime.values import to_json
+
     def action(rt: Runtime) -> None:
         model = rt.model(_model_name(args.model))
         if args.op == "create":
@@ -64,6 +67,8 @@ def cmd_data(args) -> int:
 
 def _as_stored(model, row):
     """The row as it is stored once the write's sync handlers are done (an After handler may change it)."""
+    from ..runtime.values import native
+
     return model.getByPK(native(row[model.primary_key])) or row
 
 

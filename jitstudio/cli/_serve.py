@@ -10,11 +10,14 @@ from __future__ import annotations
 import sys
 
 from ._common import SERVER_TIMEOUT, limit_handlers, open_runtime
-from ..runtime.http import DEFAULT_HOST, DEFAULT_PORT, Access, AppServer, JsonLines, is_loopback, run_until_stopped
-from ..runtime.http.workers import serve_workers
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
 
 
 def _refusal(args, sign_in: bool) -> str | None:
+    from ..runtime.http import is_loopback
+
     if not 0 <= args.port <= 65535:
         return f"--port {args.port} is not a port number (0-65535; 0 picks a free one)"
     if getattr(args, "workers", 1) < 1:
@@ -29,6 +32,9 @@ def _refusal(args, sign_in: bool) -> str | None:
 
 
 def _serve(args, sign_in: bool, workers: int) -> int:
+    from ..runtime.http import Access, AppServer, JsonLines, run_until_stopped
+    from ..runtime.http.workers import serve_workers
+
     refusal = _refusal(args, sign_in)
     if refusal:
         print(f"jitstudio: {refusal}", file=sys.stderr)

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._common import print_json
 from ..errors import UserError
-from ..project import load_project
-from ..runtime.data import make_engine, resolve_db_url
-from ..runtime.http.tokens import TokenStore
+
+if TYPE_CHECKING:
+    from ..runtime.http.tokens import TokenStore
 
 
 def _store(args) -> TokenStore:
+    from ..project import load_project
+    from ..runtime.data import make_engine, resolve_db_url
+    from ..runtime.http.tokens import TokenStore
+
     root = Path(args.dir).resolve()
     if not (root / "app.json").is_file():
         raise UserError(f"{root} is not an app folder (it has no app.json)")

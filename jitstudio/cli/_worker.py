@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 
-from ..runtime.data.db import describe
 from ._common import SERVER_TIMEOUT, limit_handlers, open_runtime
 
 
@@ -21,6 +19,10 @@ def _line(**fields) -> None:
 
 
 def cmd_worker(args) -> int:
+    import socket
+
+    from ..runtime.data.db import describe
+
     if args.concurrency < 1:
         print(f"jitstudio: --concurrency {args.concurrency}: run at least 1 event at a time", file=sys.stderr)
         return 2

@@ -8,7 +8,8 @@ import pytest
 
 from _runtime_support import db_url, make_app, write  # noqa: F401 - db_url is a fixture
 from jitstudio.runtime import DataError, MigrationError, QueryError, Runtime
-from jitstudio.runtime.data.tables import SQL_TYPES, UNSUPPORTED
+from jitstudio.runtime.data.storable import UNSUPPORTED
+from jitstudio.runtime.data.tables import SQL_TYPES
 
 BEFORE = '''name = datatypes.Stext(name="name", maxLen=50)
 qty = datatypes.Numeric(name="qty", decimal=0)

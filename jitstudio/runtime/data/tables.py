@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeEngine
 
-from ...project import ModelElement, Problem
+from ...project import ModelElement
 
 # SQLite has no decimal type; SQLAlchemy rounds through float and says so once per process.
 warnings.filterwarnings("ignore", message=r"Dialect sqlite\+pysqlite does \*not\* support Decimal objects natively")
@@ -74,9 +74,6 @@ SQL_TYPES: dict[str, tuple[Callable[[dict], TypeEngine], str]] = {
     "RelateData": (lambda p: BigInteger(), "BIGINT, the related row's primary key"),
     "MultiRelateData": (lambda p: JSON(), "JSON list of related primary keys"),
 }
-UNSUPPORTED = {
-    "SubTable": "SubTable fields are not stored by the local runtime yet; use a separate model with a parent id field",
-}
 AUTO_NOW_ADD, AUTO_NOW = "createdAt", "updatedAt"
 
 
@@ -105,16 +102,6 @@ def sql_type(datatype: str, params: dict) -> TypeEngine | None:
 def table_name(model: ModelElement) -> str:
     configured = model.source.meta.get("dbTable") if model.source else None
     return str(configured) if isinstance(configured, str) and configured else model.full_name.replace(".", "_")
-
-
-def field_problems(model: ModelElement) -> list[Problem]:
-    """Fields whose datatype the runtime cannot store (the project layer reports unknown names)."""
-    problems = []
-    path = model.rel(model.directory / "model.py")
-    for f in model.fields:
-        if f.datatype in UNSUPPORTED:
-            problems.append(Problem(path, f.line, f.col, f"field '{f.name}': {UNSUPPORTED[f.datatype]}", "warning", code="runtime-type"))
-    return problems
 
 
 def build_table(model: ModelElement, metadata: MetaData) -> ModelTable:

@@ -6,8 +6,6 @@ from typing import Any, Callable
 
 from ...values import native
 from ..host import Host
-from .agent import AgentRunner
-from .assistant import AssistantRunner
 
 __all__ = ["AgentApi", "AssistantApi"]
 
@@ -20,6 +18,8 @@ class AgentApi:
 
     def run(self, user_input: str, variables: dict | None = None, chatId: str | None = None,
             stream_callback: Callable[[dict], None] | None = None) -> dict[str, Any]:
+        from .agent import AgentRunner
+
         result = AgentRunner(self._host, self.fullName).run(str(native(user_input)), native(variables), stream_callback)
         return result.outputs
 
@@ -28,6 +28,8 @@ class AssistantApi:
     """`app.getElement("aiassistants.X")`."""
 
     def __init__(self, host: Host, full_name: str):
+        from .assistant import AssistantRunner
+
         self._runner = AssistantRunner(host, full_name)
         self._app_name = host.project.name
         self.fullName = full_name
