@@ -49,11 +49,11 @@ def main(argv: list[str] | None = None) -> int:
 
     apply_theme(app, True if args.dark else False if args.light else None)
     window = MainWindow()
+    window.show()  # before the app opens: its project loads once the frame has been painted
     if args.dir:
         window.open_app(Path(args.dir))
     elif not args.welcome and window.settings.recent_apps():
         window.open_app(window.settings.recent_apps()[0])
-    window.show()
     status = app.exec()
     wait_for_workers()
     return status

@@ -1,10 +1,13 @@
 """MainWindow: the frame the IDE's features join: the element tree on the left, pages in the centre (or the
-welcome page), docks below, the main menus, the open app and the saved layout."""
+welcome page), docks below, the main menus, the open app and the saved layout.
+
+It paints first: the app's project loads once the frame is on screen, and what the pages, the highlighters
+and the features need is imported after that, in `loading` steps (`jitstudio.qt.startup`)."""
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -13,21 +16,35 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..project import Project
 from .features import DEFAULT_FEATURES, Feature, WindowApi, offering
 from .icons import icon
 from .menus import QtMainMenus
-from .pages import QtFilePage, QtPage, page_for
+from .pages import QtPage
 from .session import ProjectSession
 from .settings import Settings
+from .startup import DeferredLoading, after_first_paint
 from .tabs import QtPageTabs
 from .tree import QtElementTree
 from .welcome import QtWelcomePage
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 EXAMPLE = "shop"
 DOCK_FEATURES = QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable \
     | QDockWidget.DockWidgetFeature.DockWidgetFloatable
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
+
+
+def import_pages() -> None:
+    """The element and file pages, with the function editor and the project model they are built on."""
+    from .pages import element_pages, file_page  # noqa: F401
+
+
+def prepare_highlighters() -> None:
+    from .widgets.highlighter import prepare_lexers
+
+    prepare_lexers()
 
 
 class MainWindow(QMainWindow):
@@ -36,6 +53,12 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings or Settings()
         self.session: ProjectSession | None = None
+        self.painted = False
+        self.loading = DeferredLoading(self)
+        self.loading.add("pages", import_pages)
+        self.loading.add("highlighters", prepare_highlighters)
+        self.loading.sig_step_failed.connect(lambda step, text: self.statusBar().showMessage(
+            f"Loading {step} failed: " + text.strip().splitlines()[-1]))
         self.setWindowTitle("jitstudio")
         self.setWindowIcon(icon("app"))
         self.resize(1400, 880)
@@ -66,13 +89,26 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.tree_dock], [290], Qt.Orientation.Horizontal)
         self.resizeDocks([d for d in self.docks if self.dockWidgetArea(d) == BOTTOM][:1], [150], Qt.Orientation.Vertical)
 
-        self.tree.sig_open_element.connect(self.open_element)
+        self.tree.sig_open_element.connect(self.open_element_when_ready)
         self.welcome.sig_open_app.connect(lambda p: self.open_app(Path(p)))
         self.welcome.sig_open_dialog.connect(self.open_dialog)
         self.welcome.sig_new_from_example.connect(self.new_from_example_dialog)
         self.tabs.currentChanged.connect(self._current_changed)
         self._restore_layout()
         self.show_welcome()
+        after_first_paint(self, self._painted)
+
+    def _painted(self) -> None:
+        """The frame is on screen: load the app's project, then the rest."""
+        self.painted = True
+        if self.session is not None and self.session.project is None and not self.session.is_loading():
+            self.session.reload_async()
+        self._load_the_rest()
+
+    def _load_the_rest(self) -> None:
+        """Start the loading steps once the window is painted and the app (if one is open) is in the tree."""
+        if self.painted and not (self.session is not None and self.session.is_loading()):
+            self.loading.start()
 
     def _add_frame_actions(self):
         add = self.api.add_action
@@ -139,7 +175,7 @@ class MainWindow(QMainWindow):
         self.session = ProjectSession(root, self)
         self.session.sig_project_changed.connect(self._project_changed)
         self.session.sig_loading.connect(self._loading)
-        self.session.sig_load_failed.connect(lambda text: self.statusBar().showMessage("Loading failed: " + text.strip().splitlines()[-1]))
+        self.session.sig_load_failed.connect(self._load_failed)
         self.settings.add_recent(root)
         self._refresh_recent_menu()
         for dock in self.docks:
@@ -149,8 +185,10 @@ class MainWindow(QMainWindow):
         self.api.sig_app_opened.emit(root)
         if wait:
             self.session.load_now()
-        else:
+        elif self.painted or not self.isVisible():
             self.session.reload_async()
+        else:
+            self.tree.set_loading(True)  # the project loads once the frame has been painted
         return True
 
     def close_app(self) -> bool:
@@ -174,10 +212,15 @@ class MainWindow(QMainWindow):
 
     def _loading(self, busy: bool) -> None:
         self.progress.setVisible(busy)
+        self.tree.set_loading(busy)
         if busy:
             self.statusBar().showMessage("Loading app…")
         else:
             self.statusBar().clearMessage()
+
+    def _load_failed(self, text: str) -> None:
+        self.statusBar().showMessage("Loading failed: " + text.strip().splitlines()[-1])
+        self._load_the_rest()
 
     def _project_changed(self, project: Project) -> None:
         self.setWindowTitle(f"{project.title} — jitstudio")
@@ -187,6 +230,7 @@ class MainWindow(QMainWindow):
             page.project_changed(project)
         if self.centre.currentWidget() is self.empty and self.tabs.count():
             self.centre.setCurrentWidget(self.tabs)
+        self._load_the_rest()
 
     def mark_failing_elements(self, counts: dict[str, int]) -> None:
         self.tree.set_failure_counts(counts)
@@ -218,11 +262,26 @@ class MainWindow(QMainWindow):
         self.centre.setCurrentWidget(self.tabs)
         return page
 
+    def open_element_when_ready(self, full_name: str) -> None:
+        """From the tree: open the element's page now, or once the pages being loaded in the background are."""
+        if not self.loading.started or self.loading.is_done("pages"):
+            self.open_element(full_name)
+            return
+
+        def open_held_click() -> None:
+            self.statusBar().clearMessage()
+            self.open_element(full_name)
+
+        self.statusBar().showMessage(f"Opening {full_name}…")
+        self.loading.when_done("pages", open_held_click)
+
     def open_element(self, full_name: str) -> QtPage | None:
         page = self.tabs.find(full_name)
         if page is None:
             if self.project is None or self.project.get(full_name) is None:
                 return None
+            from .pages.element_pages import page_for
+
             page = self.add_page(page_for(self.project, full_name))
         self.tabs.setCurrentWidget(page)
         self.centre.setCurrentWidget(self.tabs)
@@ -252,6 +311,8 @@ class MainWindow(QMainWindow):
             page = self.open_element(owner.full_name)
             if page is not None and page.go_to(path, line, col):
                 return page
+        from .pages.file_page import QtFilePage
+
         page = self.tabs.find(str(Path(path).resolve())) or self.add_page(QtFilePage(self.project, Path(path)))
         self.tabs.setCurrentWidget(page)
         page.go_to(path, line, col)

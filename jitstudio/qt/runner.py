@@ -7,8 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
-from ..cli._process import runtime_args
-
 KILL_AFTER_MS = 1500
 APP_RUN_KILL_AFTER_MS = 10_000  # an app run drains its async events before it exits
 
@@ -21,6 +19,8 @@ def has_cli_command(name: str) -> bool:
 
 def event_test_args(root: Path, full_name: str, payload) -> list[str]:
     """`jitstudio event test DIR EVENT --payload JSON`, as arguments for sys.executable (source install or bundle)."""
+    from ..cli._process import runtime_args
+
     return runtime_args(["event", "test", str(root), full_name, "--payload", json.dumps(payload, ensure_ascii=False, default=str)])
 
 

@@ -1,17 +1,26 @@
 """An open app: the loaded Project, kept current as files change on disk (watched, debounced, reloaded
-off the GUI thread)."""
+off the GUI thread, where the project model is first imported too)."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from ..project import Project, load_project
 from .workers import run_in_thread
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 DEBOUNCE_MS = 250
 SKIPPED = {".jitstudio", "__pycache__", ".git", "node_modules"}
+
+
+def load_project(root: Path) -> Project:
+    from ..project import load_project as load
+
+    return load(root)
 
 
 def watched_paths(root: Path) -> list[str]:

@@ -1,34 +1,62 @@
-"""Running a function off the GUI thread and getting its result back on it, on superqt's workers."""
+"""Running a function off the GUI thread and getting its result back on it: QRunnables on a QThreadPool that
+report through a QObject made on the GUI thread, so what is connected to it runs there.
+
+A worker leaves process-wide state alone: unlike superqt's workers it does not capture warnings with
+`warnings.catch_warnings`, which swaps the filters and `showwarning` and is not safe with several at once."""
 from __future__ import annotations
 
 import traceback
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
-from superqt.utils import FunctionWorker, WorkerBase, create_worker
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
-class SharedStateSafeRun(WorkerBase):
-    """For superqt workers: `run()` without superqt's capture of warnings into `warned`. That capture swaps
-    the process-wide warnings filters and `showwarning` with `warnings.catch_warnings`, which is not safe
-    with several workers at once: the last to finish can leave another's `showwarning` behind, so every later
-    warning of the IDE goes to a finished worker. The other signals are emitted as superqt does."""
+class WorkerSignals(QObject):
+    started = Signal()
+    returned = Signal(object)  # what the work returned
+    errored = Signal(object)  # the exception it raised
+    finished = Signal()
+
+
+class Worker(QRunnable):
+    """`work()` on a pool thread: `returned` with its result (unless it was asked to quit) or `errored` with
+    the exception it raised, then `finished`. Subclasses add signals with a `WorkerSignals` subclass."""
+
+    running: ClassVar[set[Worker]] = set()
+
+    def __init__(self, fn: Callable[[], Any] | None = None, signals: WorkerSignals | None = None):
+        super().__init__()
+        self.fn = fn
+        self.signals = signals if signals is not None else WorkerSignals()
+        self._abort_requested = False
+
+    @property
+    def abort_requested(self) -> bool:
+        return self._abort_requested
+
+    def quit(self) -> None:
+        self._abort_requested = True
+
+    def work(self) -> Any:
+        if self.fn is None:
+            raise NotImplementedError(f"{type(self).__name__} has no function to run")
+        return self.fn()
+
+    def start(self, pool: QThreadPool | None = None) -> None:
+        """Run on `pool` (the global pool by default), kept alive until it has finished."""
+        Worker.running.add(self)
+        self.signals.finished.connect(lambda: Worker.running.discard(self))
+        (pool or QThreadPool.globalInstance()).start(self)
 
     def run(self) -> None:
-        self.started.emit()
-        self._running = True
+        self.signals.started.emit()
         try:
             result = self.work()
             if not self.abort_requested:
-                self.returned.emit(result)
+                self.signals.returned.emit(result)
         except Exception as exc:  # reported to the GUI thread, never lost in the pool
-            self.errored.emit(exc)
-        self._running = False
-        self.finished.emit()
-        self._finished.emit(self)
-
-
-class Worker(SharedStateSafeRun, FunctionWorker):
-    """superqt's FunctionWorker, run as `SharedStateSafeRun` says."""
+            self.signals.errored.emit(exc)
+        self.signals.finished.emit()
 
 
 def error_text(error: BaseException) -> str:
@@ -39,14 +67,16 @@ def error_text(error: BaseException) -> str:
 def run_in_thread(fn: Callable[[], Any], on_done: Callable[[Any], None],
                   on_failed: Callable[[str], None] | None = None) -> Worker:
     """Run fn in the global thread pool; on_done gets its result, on_failed its traceback, on the GUI thread."""
-    failed = (lambda error: on_failed(error_text(error))) if on_failed is not None else (lambda _error: None)
-    return create_worker(fn, _worker_class=Worker, _connect={"returned": on_done, "errored": failed}, _start_thread=True)
+    worker = Worker(fn)
+    worker.signals.returned.connect(on_done)
+    if on_failed is not None:
+        worker.signals.errored.connect(lambda error: on_failed(error_text(error)))
+    worker.start()
+    return worker
 
 
 def wait_for_workers(msecs: int = 5000) -> bool:
     """Ask the running workers to stop and wait for them; False when some are still running."""
-    try:
-        WorkerBase.await_workers(msecs)
-    except RuntimeError:
-        return False
-    return True
+    for worker in list(Worker.running):
+        worker.quit()
+    return QThreadPool.globalInstance().waitForDone(msecs)

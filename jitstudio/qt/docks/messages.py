@@ -1,4 +1,5 @@
-"""QtMessagesPane: notifications the app's message service sent, read from the runtime's records store."""
+"""QtMessagesPane: notifications the app's message service sent, read from the runtime's records store (on a
+worker thread: the GUI thread never imports the store)."""
 from __future__ import annotations
 
 import importlib
@@ -50,6 +51,7 @@ class QtMessagesPane(QWidget):
         self.root: Path | None = None
         self.last_id = 0
         self._busy = False
+        self.store_missing = False
         self.status = QLabel(objectName="hint")
         self.table = QTreeWidget(rootIsDecorated=False, uniformRowHeights=True, alternatingRowColors=True)
         self.table.setHeaderLabels(list(COLUMNS))
@@ -64,15 +66,19 @@ class QtMessagesPane(QWidget):
         self.timer.timeout.connect(self.poll)
 
     def set_root(self, root: Path) -> None:
+        """Show the messages of the app in `root`, read from `start_polling()` on."""
         self.stop()
         self.root = Path(root)
         self.last_id = 0
         self.table.clear()
         self._update_status()
-        self.timer.start()
+
+    def start_polling(self) -> None:
+        if self.root is not None:
+            self.timer.start()
 
     def _update_status(self) -> None:
-        if not store_available():
+        if self.store_missing:
             self.status.setText("Messages appear here once the runtime's records store is installed.")
         elif self.root is None or not records_db(self.root).is_file():
             self.status.setText("No messages yet: messages the app sends while it runs appear here.")
@@ -81,22 +87,25 @@ class QtMessagesPane(QWidget):
             self.status.setText(f"{count} message{'s' if count != 1 else ''}")
 
     def poll(self) -> None:
-        if self._busy or self.root is None or not store_available() or not records_db(self.root).is_file():
+        if self._busy or self.root is None or self.store_missing or not records_db(self.root).is_file():
             self._update_status()
             return
         self._busy = True
         root, after = self.root, self.last_id
 
-        def read():
+        def read() -> list[Any] | None:
+            if not store_available():
+                return None
             if self.store is None:
                 self.store = open_store(root)
             return self.store.messages(after_id=after, limit=MAX_ROWS)
 
         run_in_thread(read, self._received, self._failed)
 
-    def _received(self, rows: list[Any]) -> None:
+    def _received(self, rows: list[Any] | None) -> None:
         self._busy = False
-        for row in rows:
+        self.store_missing = rows is None
+        for row in rows or []:
             self.add_row(row)
         self._update_status()
 
@@ -107,6 +116,7 @@ class QtMessagesPane(QWidget):
     def stop(self) -> None:
         """Stop polling and release the store (when the app closes)."""
         self.timer.stop()
+        self.root = None
         if self.store is not None:
             store, self.store = self.store, None
             store.close()

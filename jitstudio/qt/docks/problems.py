@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from ...project import Problem
 from ..icons import icon
+
+if TYPE_CHECKING:
+    from ...project import Problem
 
 LOCATION_ROLE = Qt.ItemDataRole.UserRole + 1
 

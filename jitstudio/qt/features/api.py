@@ -12,10 +12,13 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
-from ...project import Project
 from ..menus import QtMainMenus, make_action
 from ..pages.base import QtPage
+from ..startup import EVERY_STEP, DeferredLoading
 from ..tree import QtElementTree
+
+if TYPE_CHECKING:
+    from ...project import Project
 
 PageFactory = Callable[[str], QtPage | None]
 EnabledRule = str | Callable[[QtPage | None], bool]
@@ -26,6 +29,7 @@ class WindowHost(Protocol):
 
     actions_by_name: dict[str, QAction]
     menus: QtMainMenus
+    loading: DeferredLoading
 
     @property
     def project(self) -> Project | None: ...
@@ -133,6 +137,19 @@ class WindowApi(QObject):
     def dialog_parent(self) -> QWidget:
         """The window, as the parent of a feature's dialogs and menus."""
         return self._window
+
+    # -- loading after the first paint
+    def add_loading_step(self, name: str, in_background: Callable[[], object],
+                         then: Callable[[object], None] | None = None) -> None:
+        """Work the window does once it has been painted and the app's elements are in the tree, after the
+        steps added before: `in_background()` on a worker thread (imports, reading files), then `then(result)`
+        on the GUI thread."""
+        self._host.loading.add(name, in_background, then)
+
+    def when_loaded(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the loading steps are done (at once when they are): for work that should not
+        hold up the first paint and the tree, such as polling the record store."""
+        self._host.loading.when_done(EVERY_STEP, callback)
 
     # -- what the window shows
     def show_status(self, text: str, msecs: int = 5000) -> None:

@@ -1,6 +1,6 @@
 """New elements: the "+" wizards (Event → model, approval, custom, AI assistant, agent tool events; model,
 service, approval workflow, AI agent, AI assistant), from File → New, Ctrl+N and the element tree's + button.
-A created element is loaded at once and opened."""
+A created element is loaded at once and opened. The wizards are imported once the window has loaded the rest."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint
@@ -8,8 +8,11 @@ from PySide6.QtGui import QKeySequence
 
 from ..icons import icon
 from ..tree import build_add_menu
-from ..wizards import WIZARDS
 from .api import Feature
+
+
+def import_wizards() -> None:
+    from .. import wizards  # noqa: F401
 
 
 class NewElementsFeature(Feature):
@@ -22,6 +25,7 @@ class NewElementsFeature(Feature):
         self.api.add_menu_item("File", "open", menu, before="new_app")
         self.api.add_action("new", "", self.show_new_menu, shortcut=QKeySequence.StandardKey.New)
         self.api.element_tree.sig_new_element.connect(self.new_element)
+        self.api.add_loading_step("wizards", import_wizards)
 
     def show_new_menu(self) -> None:
         """The tree's + menu, under its button."""
@@ -31,6 +35,8 @@ class NewElementsFeature(Feature):
 
     def new_element(self, key: str) -> str | None:
         """Run the wizard of `key` (one of the tree's NEW_ACTIONS); the fullName it created, or None."""
+        from ..wizards import WIZARDS
+
         project = self.api.project
         if project is None:
             return None

@@ -2,11 +2,15 @@
 status bar."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLabel
 
-from ...project import Project
 from ..docks import QtProblemsPane
 from .api import Feature
+
+if TYPE_CHECKING:
+    from ...project import Project
 
 
 class ProblemsFeature(Feature):

@@ -2,7 +2,6 @@
 what every runtime process prints, the app's and those the pages start."""
 from __future__ import annotations
 
-from ...cli._process import runtime_args
 from ..docks import QtRunOutputPane
 from ..pages.base import QtPage
 from ..runner import APP_RUN_KILL_AFTER_MS, RuntimeRunner, has_cli_command
@@ -36,6 +35,8 @@ class RunFeature(Feature):
         if self.app_runner.is_running():
             self.api.show_status("The app is already running; Stop it first.", 4000)
             return
+        from ...cli._process import runtime_args
+
         self.app_runner.start(runtime_args(["run", str(project.root)]), cwd=project.root)
         self.output.attach(self.app_runner, f"Run {project.title}")
         self.dock.raise_()

@@ -2,13 +2,15 @@
 what a page offers the window's features beyond that, by name (`CAPABILITIES`)."""
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ...project import Project
 from ..icons import icon
+
+if TYPE_CHECKING:
+    from ...project import Project
 
 
 class ChangedOnDiskBar(QFrame):

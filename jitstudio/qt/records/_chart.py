@@ -51,17 +51,23 @@ def _same_day(buckets: list[Bucket]) -> bool:
 
 
 class QtRecordsChart(QWidget):
+    """The chart and the duration percentiles beside it. The QtCharts view (slow to make the first time) is
+    made by `build()`, at the latest when there is data to draw."""
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.data: ChartData | None = None
-        self.chart = QChart()
-        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.chart.setMargins(QMargins(4, 2, 4, 2))
-        self.chart.setBackgroundRoundness(0)
-        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-        self.view = QChartView(self.chart)
-        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.view.setObjectName("recordsChart")
+        self.chart: QChart | None = None
+        self.view: QChartView | None = None
+        self.canvas = QWidget()
+        self.canvas_layout = QVBoxLayout(self.canvas)
+        self.canvas_layout.setContentsMargins(0, 0, 0, 0)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.canvas, 1)
+        side = QVBoxLayout()
+        side.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(side)
         self.p50 = QLabel(objectName="p50Label")
         self.p95 = QLabel(objectName="p95Label")
         self.span = QLabel(objectName="hint")
@@ -70,8 +76,6 @@ class QtRecordsChart(QWidget):
             font.setPointSizeF(font.pointSizeF() * 1.15)
             font.setBold(True)
             label.setFont(font)
-        side = QVBoxLayout()
-        side.setContentsMargins(8, 8, 8, 8)
         side.addWidget(QLabel("Duration", objectName="sectionTitle"))
         side.addWidget(QLabel("p50 (median)", objectName="hint"))
         side.addWidget(self.p50)
@@ -79,21 +83,47 @@ class QtRecordsChart(QWidget):
         side.addWidget(self.p95)
         side.addWidget(self.span)
         side.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(side)
-        self.show_data(ChartData([], Percentiles(None, None, 0, False)))
+        self._show_percentiles(Percentiles(None, None, 0, False))
+
+    def build(self) -> None:
+        """Make the chart's view (once) and draw the data shown so far."""
+        if self.chart is not None:
+            return
+        self.chart = QChart()
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.chart.setMargins(QMargins(4, 2, 4, 2))
+        self.chart.setBackgroundRoundness(0)
+        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.view = QChartView(self.chart)
+        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.view.setObjectName("recordsChart")
+        self.canvas_layout.addWidget(self.view)
+        self._draw(self.data or ChartData([], Percentiles(None, None, 0, False)))
 
     def show_data(self, data: ChartData) -> None:
         self.data = data
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
+        self._show_percentiles(data.percentiles)
+        if self.chart is None:
+            self.build()
+        else:
+            self._draw(data)
+
+    def _show_percentiles(self, pct: Percentiles) -> None:
+        self.p50.setText(format_duration(pct.p50) if pct.p50 is not None else "–")
+        self.p95.setText(format_duration(pct.p95) if pct.p95 is not None else "–")
+        basis = f"of {pct.count:,} finished" + (" (newest)" if pct.sampled else "") if pct.count else "no finished runs"
+        self.span.setText(basis)
+
+    def _draw(self, data: ChartData) -> None:
+        chart = self.chart
+        assert chart is not None
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.WindowText)
-        self.chart.setBackgroundBrush(palette.color(QPalette.ColorRole.Base))
-        self.chart.legend().setLabelColor(text)
+        chart.setBackgroundBrush(palette.color(QPalette.ColorRole.Base))
+        chart.legend().setLabelColor(text)
         series = QStackedBarSeries()
         series.setBarWidth(0.9)
         for status in STACK:
@@ -102,7 +132,7 @@ class QtRecordsChart(QWidget):
             bar_set.setBorderColor(QColor(STATUS_COLORS[status]))
             bar_set.append([float(b.counts.get(status, 0)) for b in data.buckets])
             series.append(bar_set)
-        self.chart.addSeries(series)
+        chart.addSeries(series)
         x_axis = QBarCategoryAxis()
         labels = bucket_labels(data.buckets)
         x_axis.append(labels or [""])
@@ -119,15 +149,10 @@ class QtRecordsChart(QWidget):
         y_axis.setTickCount(3)
         y_axis.setLabelsFont(small)
         y_axis.setLabelsColor(text)
-        self.chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-        self.chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x_axis)
         series.attachAxis(y_axis)
-        pct = data.percentiles
-        self.p50.setText(format_duration(pct.p50) if pct.p50 is not None else "–")
-        self.p95.setText(format_duration(pct.p95) if pct.p95 is not None else "–")
-        basis = f"of {pct.count:,} finished" + (" (newest)" if pct.sampled else "") if pct.count else "no finished runs"
-        self.span.setText(basis)
 
     def totals(self) -> dict[str, int]:
         """Executions per status over the chart's buckets."""

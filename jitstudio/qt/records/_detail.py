@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
@@ -48,12 +48,53 @@ def _link(record_id: int, label: str | None = None, status: str | None = None) -
 
 
 class QtRecordDetail(QWidget):
+    """One execution. The widgets that show it are made by `build()`, on the first record shown unless the
+    page asked for them earlier (`build_in_turns()`); until then the pane holds only its placeholder."""
+
     sig_open_record = Signal(int)
     sig_open_frame = Signal(str, int)  # app-relative file, line
+
+    title: QLabel
+    facts: QLabel
+    links: QLabel
+    error: QLabel
+    path: QtExecutionPath
+    frames: QTreeWidget
+    input: CodeEditor
+    output: CodeEditor
+    tabs: QTabWidget
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.detail: RecordDetail | None = None
+        self.body: QWidget | None = None
+        self.has_json_views = False
+        self.placeholder = QLabel("Select an execution to see its path, input, output and error.",
+                                  objectName="hint", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.stack = QStackedWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+        self.stack.addWidget(self.placeholder)
+
+    def build(self) -> None:
+        """Make the widgets that show a record (once)."""
+        self._build_summary()
+        self._build_json_views()
+
+    def build_in_turns(self) -> None:
+        """`build()` over two turns of the event loop, the code editors of the input and output in the second."""
+        self._build_summary()
+        QTimer.singleShot(0, self, self._build_json_views)
+
+    def _build_summary(self) -> None:
+        if self.body is not None:
+            return
+        self.body = QWidget()
+        self.stack.addWidget(self.body)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(10, 8, 10, 6)
+        layout.setSpacing(4)
         self.title = QLabel(objectName="detailTitle", textFormat=Qt.TextFormat.RichText)
         self.title.setStyleSheet("QLabel#detailTitle { font-size: 12pt; font-weight: 600; }")
         self.facts = QLabel(objectName="hint", wordWrap=True)
@@ -63,8 +104,13 @@ class QtRecordDetail(QWidget):
                             textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.setStyleSheet("QLabel#detailError { color: #ffffff; background: #cf222e; border-radius: 4px;"
                                  " padding: 6px 8px; font-weight: 600; }")
+        self.tabs = QTabWidget(objectName="detailTabs", documentMode=True)
+        for widget in (self.title, self.facts, self.links, self.error):
+            layout.addWidget(widget)
+        layout.addWidget(self.tabs, 1)
         self.path = QtExecutionPath()
         self.path.sig_open_step.connect(self.sig_open_frame)
+        self.tabs.addTab(self.path, "Execution path")
         self.frames = QTreeWidget(objectName="tracebackFrames")
         self.frames.setHeaderLabels(["Function", "Where", "Code"])
         self.frames.setRootIsDecorated(False)
@@ -72,31 +118,16 @@ class QtRecordDetail(QWidget):
         self.frames.setColumnWidth(1, 260)
         self.frames.itemClicked.connect(self._frame_clicked)
         self.frames.itemActivated.connect(self._frame_clicked)
-        self.input = self._json_view("detailInput")
-        self.output = self._json_view("detailOutput")
-        self.tabs = QTabWidget(objectName="detailTabs", documentMode=True)
-        self.tabs.addTab(self.path, "Execution path")
         self.tabs.addTab(self.frames, "Traceback")
-        self.tabs.addTab(self.input, "Input")
-        self.tabs.addTab(self.output, "Output")
 
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(10, 8, 10, 6)
-        layout.setSpacing(4)
-        layout.addWidget(self.title)
-        layout.addWidget(self.facts)
-        layout.addWidget(self.links)
-        layout.addWidget(self.error)
-        layout.addWidget(self.tabs, 1)
-        self.placeholder = QLabel("Select an execution to see its path, input, output and error.",
-                                  objectName="hint", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.placeholder)
-        self.stack.addWidget(body)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.stack)
+    def _build_json_views(self) -> None:
+        if self.has_json_views:
+            return
+        self.has_json_views = True
+        self.input = self._json_view("detailInput")
+        self.tabs.addTab(self.input, "Input")
+        self.output = self._json_view("detailOutput")
+        self.tabs.addTab(self.output, "Output")
 
     @staticmethod
     def _json_view(name: str) -> CodeEditor:
@@ -114,6 +145,7 @@ class QtRecordDetail(QWidget):
         self.stack.setCurrentWidget(self.placeholder)
 
     def show_detail(self, detail: RecordDetail) -> None:
+        self.build()
         self.detail = detail
         r = detail.record
         label = STATUS_LABELS.get(r.status, r.status)

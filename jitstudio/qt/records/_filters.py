@@ -28,7 +28,8 @@ def preset_range(preset: str, now: datetime | None = None) -> tuple[datetime | N
 
 
 class QtRecordFilters(QWidget):
-    """Emits `sig_changed(Filters)` whenever the user changes a filter (typing is debounced)."""
+    """Emits `sig_changed(Filters)` whenever the user changes a filter (typing is debounced). The from and to
+    edits of a custom range are made when one is first chosen (a date-time edit is slow to make)."""
 
     sig_changed = Signal(object)
 
@@ -41,12 +42,9 @@ class QtRecordFilters(QWidget):
         self.period_box = QComboBox(objectName="periodFilter")
         for key, label in PRESETS:
             self.period_box.addItem(label, key)
-        now = QDateTime.currentDateTime()
-        self.since = QDateTimeEdit(now.addDays(-1), objectName="sinceFilter", calendarPopup=True)
-        self.until = QDateTimeEdit(now, objectName="untilFilter", calendarPopup=True)
-        for edit in (self.since, self.until):
-            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-            edit.setVisible(False)
+        self.since: QDateTimeEdit | None = None
+        self.until: QDateTimeEdit | None = None
+        self.range_widgets: list[QWidget] = []
         self.event_box = QComboBox(objectName="eventFilter", editable=True)
         self.event_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.event_box.setMinimumContentsLength(18)
@@ -57,15 +55,11 @@ class QtRecordFilters(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=TEXT_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._emit)
 
-        layout = QHBoxLayout(self)
+        layout = self.row = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         for label, widget in (("Status", self.status_box), ("Time", self.period_box)):
             layout.addWidget(QLabel(label, objectName="hint"))
-            layout.addWidget(widget)
-        self.since_label = QLabel("from", objectName="hint", visible=False)
-        self.until_label = QLabel("to", objectName="hint", visible=False)
-        for widget in (self.since_label, self.since, self.until_label, self.until):
             layout.addWidget(widget)
         layout.addWidget(QLabel("Event", objectName="hint"))
         layout.addWidget(self.event_box, 1)
@@ -73,16 +67,32 @@ class QtRecordFilters(QWidget):
 
         self.status_box.currentIndexChanged.connect(self._emit)
         self.period_box.currentIndexChanged.connect(self._period_changed)
-        self.since.dateTimeChanged.connect(self._emit)
-        self.until.dateTimeChanged.connect(self._emit)
         self.event_box.activated.connect(self._emit)
         self.event_box.lineEdit().editingFinished.connect(self._emit)
         self.text_edit.textChanged.connect(lambda _t: self._debounce.start())
         self.text_edit.returnPressed.connect(self._emit)
 
+    def range_edits(self) -> tuple[QDateTimeEdit, QDateTimeEdit]:
+        """The from and to edits of a custom range (made on first use: from a day ago to now)."""
+        if self.since is None or self.until is None:
+            now = QDateTime.currentDateTime()
+            self.since = QDateTimeEdit(now.addDays(-1), objectName="sinceFilter", calendarPopup=True)
+            self.until = QDateTimeEdit(now, objectName="untilFilter", calendarPopup=True)
+            self.range_widgets = [QLabel("from", objectName="hint"), self.since, QLabel("to", objectName="hint"), self.until]
+            after_period = self.row.indexOf(self.period_box) + 1
+            for offset, widget in enumerate(self.range_widgets):
+                widget.setVisible(self.period_box.currentData() == "custom")
+                self.row.insertWidget(after_period + offset, widget)
+            for edit in (self.since, self.until):
+                edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+                edit.dateTimeChanged.connect(self._emit)
+        return self.since, self.until
+
     def _period_changed(self) -> None:
         custom = self.period_box.currentData() == "custom"
-        for widget in (self.since_label, self.since, self.until_label, self.until):
+        if custom:
+            self.range_edits()
+        for widget in self.range_widgets:
             widget.setVisible(custom)
         self._emit()
 
@@ -101,8 +111,9 @@ class QtRecordFilters(QWidget):
     def filters(self) -> Filters:
         preset = self.period_box.currentData()
         if preset == "custom":
-            since = self.since.dateTime().toPython()
-            until = self.until.dateTime().toPython()
+            since_edit, until_edit = self.range_edits()
+            since = since_edit.dateTime().toPython()
+            until = until_edit.dateTime().toPython()
         else:
             since, until = preset_range(preset)
         return Filters(event=self.event_name(), status=self.status_box.currentData(), since=since, until=until,
@@ -132,9 +143,10 @@ class QtRecordFilters(QWidget):
         self.period_box.setCurrentIndex(self.period_box.findData(preset))
 
     def set_range(self, since: datetime, until: datetime) -> None:
+        since_edit, until_edit = self.range_edits()
         self.blockSignals(True)
-        self.since.setDateTime(QDateTime(since))
-        self.until.setDateTime(QDateTime(until))
+        since_edit.setDateTime(QDateTime(since))
+        until_edit.setDateTime(QDateTime(until))
         self.blockSignals(False)
         self.set_period("custom")
         self._emit()

@@ -20,7 +20,18 @@ COLUMN_WIDTHS = {EVENT: 150, TRIGGER: 175, STATUS: 86, STARTED: 168, DURATION: 7
 
 
 def build_layout(self, event: str | None) -> None:
-    """Create the widgets of the records page `self` as its attributes and lay them out."""
+    """Create the widgets of the records page `self` as its attributes and lay them out.
+
+    Containers join the page before their contents do: under the application's style sheet, a widget that
+    joins a parent is styled again with everything in it, so building from the outside in styles each widget
+    once. The chart's view and the detail's record widgets are made later (their `build()`)."""
+    header = QFrame(objectName="pageHeader")
+    self.outer.addWidget(header)
+    filter_row = QWidget()
+    self.outer.addWidget(filter_row)
+    self.main_split = QSplitter(Qt.Orientation.Vertical, objectName="recordsMainSplit")
+    self.outer.addWidget(self.main_split, 1)
+
     self.title_label = QLabel("Execution records", objectName="pageTitle")
     self.subtitle = QLabel(event or "All events", objectName="pageSubtitle")
     self.failures_chip = QPushButton(objectName="failuresChip", visible=False, flat=True)
@@ -34,31 +45,64 @@ def build_layout(self, event: str | None) -> None:
     self.live_box = QCheckBox("Live", objectName="liveToggle")
     self.live_box.setToolTip("Show new and finished executions as they happen")
     self.refresh_button = QPushButton(standard(QStyle.StandardPixmap.SP_BrowserReload), "Refresh", objectName="refreshRecords")
-
-    header = QFrame(objectName="pageHeader")
     top = QHBoxLayout(header)
     top.setContentsMargins(14, 8, 14, 8)
     titles = QVBoxLayout()
     titles.setSpacing(0)
+    top.addLayout(titles)
     titles.addWidget(self.title_label)
     titles.addWidget(self.subtitle)
-    top.addLayout(titles)
     top.addStretch(1)
     for widget in (self.failures_chip, self.loading_bar, self.count_label, self.live_box, self.refresh_button):
         top.addWidget(widget)
 
-    self.filter_bar = QtRecordFilters()
-    filter_row = QWidget()
     filter_layout = QHBoxLayout(filter_row)
     filter_layout.setContentsMargins(14, 6, 14, 6)
+    self.filter_bar = QtRecordFilters()
     filter_layout.addWidget(self.filter_bar)
 
-    self.table = make_table(self.model)
-    self.detail = QtRecordDetail()
     self.chart = QtRecordsChart()
     self.chart.setMinimumHeight(150)
+    self.main_split.addWidget(self.chart)
+    self.body_split = QSplitter(Qt.Orientation.Horizontal, objectName="recordsBodySplit")
+    self.main_split.addWidget(self.body_split)
+    left = QWidget()
+    self.body_split.addWidget(left)
+    self.detail = QtRecordDetail()
+    self.body_split.addWidget(self.detail)
 
+    left_layout = QVBoxLayout(left)
+    left_layout.setContentsMargins(0, 0, 0, 0)
+    left_layout.setSpacing(0)
+    bar = QHBoxLayout()
+    bar.setContentsMargins(8, 0, 8, 0)
+    left_layout.addLayout(bar)
     self.toolbar = QToolBar(objectName="recordsToolbar")
+    bar.addWidget(self.toolbar)
+    bar.addStretch(1)
+    self.export_bar = QtExportBar()
+    bar.addWidget(self.export_bar)
+    self.table = make_table(self.model)
+    left_layout.addWidget(self.table, 1)
+    status_row = QHBoxLayout()
+    status_row.setContentsMargins(10, 3, 10, 3)
+    left_layout.addLayout(status_row)
+    self.status_label = QLabel(objectName="hint")
+    self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    status_row.addWidget(self.status_label, 1)
+    add_actions(self)
+
+    self.body_split.setStretchFactor(0, 1)
+    self.body_split.setStretchFactor(1, 1)
+    self.body_split.setSizes([780, 620])
+    self.main_split.setStretchFactor(0, 0)
+    self.main_split.setStretchFactor(1, 1)
+    self.main_split.setSizes([170, 600])
+    self.main_split.setCollapsible(1, False)
+
+
+def add_actions(self) -> None:
+    """The toolbar's actions, and the table's shortcuts."""
     self.toolbar.setIconSize(QSize(16, 16))
     self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     self.rerun_action = QAction(icon("play"), "Re-run", self, enabled=False)
@@ -81,43 +125,7 @@ def build_layout(self, event: str | None) -> None:
     for action in (self.copy_action, self.delete_action):
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.table.addAction(action)
-    self.export_bar = QtExportBar()
-    self.status_label = QLabel(objectName="hint")
-    self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-    left = QWidget()
-    left_layout = QVBoxLayout(left)
-    left_layout.setContentsMargins(0, 0, 0, 0)
-    left_layout.setSpacing(0)
-    bar = QHBoxLayout()
-    bar.setContentsMargins(8, 0, 8, 0)
-    bar.addWidget(self.toolbar)
-    bar.addStretch(1)
-    bar.addWidget(self.export_bar)
-    left_layout.addLayout(bar)
-    left_layout.addWidget(self.table, 1)
-    status_row = QHBoxLayout()
-    status_row.setContentsMargins(10, 3, 10, 3)
-    status_row.addWidget(self.status_label, 1)
-    left_layout.addLayout(status_row)
-
-    self.body_split = QSplitter(Qt.Orientation.Horizontal, objectName="recordsBodySplit")
-    self.body_split.addWidget(left)
-    self.body_split.addWidget(self.detail)
-    self.body_split.setStretchFactor(0, 1)
-    self.body_split.setStretchFactor(1, 1)
-    self.body_split.setSizes([780, 620])
-    self.main_split = QSplitter(Qt.Orientation.Vertical, objectName="recordsMainSplit")
-    self.main_split.addWidget(self.chart)
-    self.main_split.addWidget(self.body_split)
-    self.main_split.setStretchFactor(0, 0)
-    self.main_split.setStretchFactor(1, 1)
-    self.main_split.setSizes([170, 600])
-    self.main_split.setCollapsible(1, False)
-
-    self.outer.addWidget(header)
-    self.outer.addWidget(filter_row)
-    self.outer.addWidget(self.main_split, 1)
 
 def make_table(model) -> QTableView:
     table = QTableView(objectName="recordsTable")
@@ -125,6 +133,7 @@ def make_table(model) -> QTableView:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # rows arriving do not narrow the view
     table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
     table.setAlternatingRowColors(True)
     table.setShowGrid(False)

@@ -1,26 +1,28 @@
 """RecordsBackend: every read and write of the record store runs on a private thread pool, never the GUI thread.
 
-A task is a function of the store run by a superqt worker; its result (or the traceback it raised) comes back
-on the GUI thread. A task whose ticket was dropped (the filters changed, the page closed) is still run to the
-end but its result is thrown away; long counts and exports also watch a `threading.Event` and stop early.
+A task is a function of the store run by a worker (`jitstudio.qt.workers`); its result (or the traceback it
+raised) comes back on the GUI thread. A task whose ticket was dropped (the filters changed, the page closed) is
+still run to the end but its result is thrown away; long counts and exports also watch a `threading.Event` and
+stop early.
 """
 from __future__ import annotations
 
 import os
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
-from superqt.utils._qthreading import WorkerBaseSignals  # the base of WorkerBase's SignalsClass, not re-exported
 
-from ...runtime.records import RecordStore
-from ..workers import SharedStateSafeRun, error_text
+from ..workers import Worker, WorkerSignals, error_text
+
+if TYPE_CHECKING:
+    from ...runtime.records import RecordStore
 
 POOL_THREADS = 4
 
 
-class _TaskSignals(WorkerBaseSignals):
+class _TaskSignals(WorkerSignals):
     progress = Signal(int, int)
 
 
@@ -47,14 +49,14 @@ class Ticket:
             self.worker.signals.progress.emit(done, total)
 
 
-class StoreTask(SharedStateSafeRun):
-    """`fn(store)`, or `fn(store, ticket)`, on the backend's pool; a dropped ticket returns nothing."""
+class StoreTask(Worker):
+    """`task(store)`, or `task(store, ticket)`, on the backend's pool; a dropped ticket returns nothing."""
 
     signals: _TaskSignals
 
-    def __init__(self, backend: "RecordsBackend", fn: Callable, ticket: Ticket, with_ticket: bool):
-        super().__init__(SignalsClass=_TaskSignals)
-        self.backend, self.fn, self.ticket, self.with_ticket = backend, fn, ticket, with_ticket
+    def __init__(self, backend: "RecordsBackend", task: Callable, ticket: Ticket, with_ticket: bool):
+        super().__init__(signals=_TaskSignals())
+        self.backend, self.task, self.ticket, self.with_ticket = backend, task, ticket, with_ticket
         ticket.worker = self
 
     @property
@@ -65,7 +67,7 @@ class StoreTask(SharedStateSafeRun):
         if self.ticket.dropped:
             return None
         store = self.backend.store()
-        return self.fn(store, self.ticket) if self.with_ticket else self.fn(store)
+        return self.task(store, self.ticket) if self.with_ticket else self.task(store)
 
 
 def store_source(source: str | os.PathLike) -> tuple[str | None, Path | None]:
@@ -100,6 +102,8 @@ class RecordsBackend(QObject):
             if self._closed:
                 raise RuntimeError("the record browser was closed")
             if self._store is None:
+                from ...runtime.records import RecordStore
+
                 self._store = RecordStore(self.url, app_dir=self.app_dir if self.url is None else None)
             return self._store
 

@@ -27,14 +27,18 @@ class QtFailureIndicator(QObject):
         self.button.hide()
 
     def watch(self, root: Path) -> None:
+        """Watch the records of the app in `root` from `start()` on."""
         self.stop()
         self.watcher = QtFailureWatcher(root, self)
         self.watcher.sig_failures_changed.connect(self._show)
-        self.watcher.start()
+
+    def start(self) -> None:
+        if self.watcher is not None and not self.watcher.timer.isActive():
+            self.watcher.start()
 
     def stop(self) -> None:
         if self.watcher is not None:
-            self.watcher.timer.stop()
+            self.watcher.stop()
             self.watcher.deleteLater()
             self.watcher = None
         self._show({})

@@ -1,8 +1,10 @@
 """QtRecordsPage: the execution-record browser: filters, a chart, the records table and one record's detail.
 
-Every store access runs on the page's backend pool; the GUI thread only shows results. The table fills a
-keyset page at a time as it scrolls; counts, the chart and the event list are computed in the background and
-dropped (counts cancelled) when the filters change. While live, new and finished records appear by themselves.
+Every store access runs on the page's backend pool; the GUI thread only shows results. The page opens in
+turns of the event loop: its frame and table first, then the chart's view, then the detail's widgets. The
+table fills a keyset page at a time as it scrolls; counts, the chart and the event list are computed in the
+background and dropped (counts cancelled) when the filters change. While live, new and finished records
+appear by themselves.
 """
 from __future__ import annotations
 
@@ -16,9 +18,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from ...runtime.records import Filters, RecordStore
 from ..pages.base import QtPage
+from ..startup import after_first_paint
+from . import records_key
 from ._actions import QtPruneDialog, RerunController, confirm
-from ._chart import load_chart
-from ._detail import RecordDetail, load_detail
+from ._chart import QtRecordsChart, load_chart
+from ._detail import QtRecordDetail, RecordDetail, load_detail
 from ._export import ExportResult, export_records
 from ._filters import QtRecordFilters
 from ._layout import build_layout
@@ -29,10 +33,6 @@ LIVE_INTERVAL_MS = 1000
 CHART_REFRESH_MS = 5000
 FAILURE_WINDOW_S = 24 * 3600
 LOADING_SHOWN_AFTER_MS = 150
-
-
-def records_key(event: str | None) -> str:
-    return f"records:{event or '*'}"
 
 
 def event_names(store: RecordStore, app_dir: Path | None) -> list[str]:
@@ -55,6 +55,8 @@ class QtRecordsPage(QtPage):
     icon_name = "records"
     capabilities = frozenset({"open-file", "runner"})
     filter_bar: QtRecordFilters  # made by build_layout, as the other widgets
+    chart: QtRecordsChart
+    detail: QtRecordDetail
 
     def __init__(self, records_url_or_app_dir: str | os.PathLike, event: str | None = None, parent=None, *,
                  live_interval_ms: int = LIVE_INTERVAL_MS, page_size: int = PAGE_SIZE):
@@ -88,6 +90,13 @@ class QtRecordsPage(QtPage):
         self._request("events", lambda store: event_names(store, self.app_dir), self.filter_bar.set_events)
         self._request_failures()
         self.set_live(True)
+        after_first_paint(self, self._build_the_rest)
+
+    def _build_the_rest(self) -> None:
+        """Once the page is on screen: the chart's view, and on the next turn the detail's widgets (each of
+        them is made at once instead when it has something to show first)."""
+        self.chart.build()
+        QTimer.singleShot(0, self, self.detail.build_in_turns)
 
     def title(self) -> str:
         return f"Records: {self.event_name.rsplit('.', 1)[-1]}" if self.event_name else "Execution records"

@@ -3,11 +3,14 @@ count in the status bar, kept current while the runtime runs (whether or not a r
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ...runtime.records import RecordStore
 from ._tasks import RecordsBackend, Ticket
+
+if TYPE_CHECKING:
+    from ...runtime.records import RecordStore
 
 WATCH_INTERVAL_MS = 2000
 FAILURE_WINDOW_S = 24 * 3600

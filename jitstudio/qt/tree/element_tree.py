@@ -1,13 +1,19 @@
 """QtElementTree: the project's elements by family (events by kind), filtered as you type."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLineEdit, QToolButton, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QToolButton, QTreeView, QVBoxLayout, QWidget,
+)
 
-from ...project import EventElement, Project
 from ..icons import family_icon, icon
 from .add_menu import build_add_menu
+
+if TYPE_CHECKING:
+    from ...project import Project
 
 FULL_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -60,6 +66,8 @@ class QtElementTree(QWidget):
         self.view.activated.connect(self._activated)
         self.view.doubleClicked.connect(self._activated)
         self.search.textChanged.connect(self._filter)
+        self.loading_hint = QLabel("Loading elements…", objectName="hint", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.loading_hint.hide()
 
         top = QHBoxLayout()
         top.setContentsMargins(6, 6, 6, 2)
@@ -70,7 +78,12 @@ class QtElementTree(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(top)
+        layout.addWidget(self.loading_hint)
         layout.addWidget(self.view, 1)
+
+    def set_loading(self, loading: bool) -> None:
+        """Say the elements are loading while the tree has none yet."""
+        self.loading_hint.setVisible(loading and self.model.rowCount() == 0)
 
     def set_project(self, project: Project) -> None:
         expanded = self._expanded_keys()
@@ -92,6 +105,7 @@ class QtElementTree(QWidget):
                 else:
                     node.appendRow(self._element_item(child))
             self.model.appendRow(node)
+        self.loading_hint.hide()
         self._filter(self.search.text())
         if first_load:
             self.view.expandToDepth(1)
@@ -110,6 +124,8 @@ class QtElementTree(QWidget):
         return item
 
     def _element_item(self, element) -> QStandardItem:
+        from ...project import EventElement
+
         item_icon = family_icon(element.family)
         if isinstance(element, EventElement) and not element.enabled:
             item_icon = icon("event_off")

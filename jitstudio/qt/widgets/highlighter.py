@@ -21,6 +21,13 @@ ROOT = ("root",)
 DOCSTRING_START = re.compile(r"""(\s*)([rRuUbB]{,2})(\"\"\"|''')""")
 
 
+def prepare_lexers(languages: tuple[str, ...] = ("python", "json")) -> None:
+    """Compile the lexers' rules ahead of the first editor (pygments does it when a lexer is first made);
+    pure Python, so it can run on a worker thread."""
+    for language in languages:
+        get_lexer_by_name(language)
+
+
 def _char_format(style: dict) -> QTextCharFormat:
     fmt = QTextCharFormat()
     if style.get("color"):
