@@ -5,6 +5,8 @@ On 300- and 1,000-statement functions it times, in the shown editor with its eve
   re-highlight, the cards refreshed in place), next to the engine's own `FunctionDocument.set_field`;
 - a keystroke in the code view (the key press, its re-highlight and the editor's bookkeeping);
 - the re-sync the debounce runs after a pause in typing (`flush_typing`: code -> cards).
+
+`rows()` gives the same figures as (name, best_ms, median_ms, target_ms) rows for a script that runs every bench.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -88,16 +91,39 @@ def measure(app: QApplication, statements: int, folder: Path) -> dict[str, tuple
     return results
 
 
-def main() -> None:
+SIZES = (300, 1000)
+# The figures with a target (README, Figures): a frame, 16 ms, at 1,000 statements.
+TARGETS_MS = {(1000, "engine set_field"): 16.0, (1000, "visual field edit"): 16.0, (1000, "code keystroke"): 16.0}
+
+
+class Row(NamedTuple):
+    name: str
+    best_ms: float
+    median_ms: float
+    target_ms: float | None  # None: a figure without a target
+
+
+def measure_sizes(sizes: Iterable[int] = SIZES) -> Iterator[tuple[int, dict[str, tuple[float, float]]]]:
+    """(statements, {figure: (best, median) in ms}) for each size, as each is measured."""
     app = QApplication.instance() or QApplication(["bench"])
     with tempfile.TemporaryDirectory() as folder:
-        for statements in (300, 1000):
-            results = measure(app, statements, Path(folder))
-            engine = results["engine set_field"][0]
-            print(f"{statements} statements")
-            for name, (best, median) in results.items():
-                ratio = "" if name == "engine set_field" else f"  = {best / engine:5.1f} x set_field"
-                print(f"  {name:22s} {best:8.2f} ms (median {median:7.2f}){ratio}")
+        for statements in sizes:
+            yield statements, measure(app, statements, Path(folder))
+
+
+def rows(sizes: Iterable[int] = SIZES) -> list[Row]:
+    """Every figure as a row named "<figure>, <n> statements" ("visual field edit" is the editor's `edit_field`)."""
+    return [Row(f"{name}, {statements:,} statements", best, median, TARGETS_MS.get((statements, name)))
+            for statements, results in measure_sizes(sizes) for name, (best, median) in results.items()]
+
+
+def main() -> None:
+    for statements, results in measure_sizes():
+        engine = results["engine set_field"][0]
+        print(f"{statements} statements")
+        for name, (best, median) in results.items():
+            ratio = "" if name == "engine set_field" else f"  = {best / engine:5.1f} x set_field"
+            print(f"  {name:22s} {best:8.2f} ms (median {median:7.2f}){ratio}")
 
 
 if __name__ == "__main__":

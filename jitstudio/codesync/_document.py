@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-from types import MappingProxyType
 from typing import Any, Callable, Iterator, Mapping
 
 import libcst as cst
@@ -14,11 +13,10 @@ from ._engine import Engine, check_parses, is_bare_pass, make_counter, without_s
 from ._errors import (CardNotFoundError, DocumentInvalidError, FieldValueError, FunctionNotFoundError,
                       InvalidEditError)
 from ._fields import apply, check_field_name
-from ._classify import fields_of
-from ._model import CONTAINER_KINDS, Card, CardKind, CodeError
+from ._model import Card, CardKind, CodeError
 from ._parse import BOM, build_root, compiler_problem, find_function, has_scope_words, iter_functions, parse
-from ._render import LineIndex, trailing_footer_lines
 from ._tree import Slot
+from ._views import NESTING, CardViews
 
 
 def _edit(edit: Callable[..., Any]) -> Callable[..., Any]:
@@ -71,7 +69,9 @@ class FunctionDocument:
         self._engine: Engine | None = None
         self._error: CodeError | None = None
         self._counter = make_counter()
+        self._views = CardViews()
         self._cache: tuple[int, tuple[Card, ...]] | None = None
+        self._by_id: dict[str, Card] | None = None
         self._function_missing = False
         # Cards the form appended after the last line of a file that lacks a final newline.
         self._appended_last: set[str] = set()
@@ -152,13 +152,15 @@ class FunctionDocument:
 
     @property
     def cards(self) -> tuple[Card, ...]:
-        """The function's top-level cards (the last good ones while the source is invalid)."""
+        """The function's top-level cards (the last good ones while the source is invalid). A card a form
+        edit left as it was (its statement, its lines, its nested cards) is as a rule the very object it was
+        before, so a view can skip it; a card that changed is always a new object."""
         engine = self._engine
         if engine is None:
             return ()
         if self._cache is None or self._cache[0] != engine.version:
-            lines = LineIndex(engine.text, (o for s in engine.root.walk() for o in (s.stmt_start, s.end - 1)))
-            self._cache = (engine.version, tuple(_view(c, lines) for c in engine.root.children))
+            self._cache = (engine.version, self._views.cards(engine.root, engine.text, engine.version))
+            self._by_id = None
         return self._cache[1]
 
     def walk(self) -> Iterator[Card]:
@@ -171,11 +173,11 @@ class FunctionDocument:
         if slot is None:
             raise CardNotFoundError(f"no card {card_id!r}")
         if self._cache is not None and self._cache[0] == engine.version:
-            for card in self.walk():
-                if card.id == card_id:
-                    return card
-        subtree = list(slot.walk())
-        return _view(slot, LineIndex(engine.text, (o for s in subtree for o in (s.stmt_start, s.end - 1))))
+            if self._by_id is None:
+                self._by_id = {card.id: card for card in self.walk()}
+            if card_id in self._by_id:
+                return self._by_id[card_id]
+        return self._views.card(slot, engine.text)
 
     def statement_text(self, card_id: str) -> str:
         """The exact source text of a card's line unit (leading comment lines included)."""
@@ -237,7 +239,7 @@ class FunctionDocument:
             return self.card(card_id)
         if slot.kind is CardKind.CLAUSE:
             engine.set_clause(slot, new)
-        elif slot.kind in _NESTING:
+        elif slot.kind in NESTING:
             engine.set_header(slot, new)
         else:
             check_parses(engine.renderer(cst.SimpleStatementLine(body=[without_semicolon(new)])), name)
@@ -358,68 +360,3 @@ def _unchanged(fields: Mapping[str, Any], base: str, key: str | None, value: Any
 
 def _allocator(counter) -> Any:
     return lambda: f"c{counter()}"
-
-
-def _view(slot: Slot, lines: LineIndex) -> Card:
-    children = tuple(_view(child, lines) for child in slot.children)
-    first = lines.line_of(slot.stmt_start)
-    if slot.own_lines is not None:
-        first, last = first + slot.own_lines[0], first + slot.own_lines[1]
-        return Card(slot.id, slot.kind, (first, last), _fields_view(slot), children, _comments(slot))
-    if slot.kind in _NESTING:
-        last = max(first, children[-1].line_span[1]) if children else first
-    else:
-        last = lines.line_of(slot.end - 1)
-        if slot.line is slot.node:
-            last -= trailing_footer_lines(slot.node)
-    return Card(slot.id, slot.kind, (first, max(first, last)), _fields_view(slot), children, _comments(slot))
-
-
-_NESTING = frozenset(k for k in CardKind if k.value in CONTAINER_KINDS or k in (CardKind.IF, CardKind.TRY))
-
-
-def _comments(slot: Slot) -> tuple[str, ...]:
-    if slot.kind in (CardKind.BRANCH, CardKind.CLAUSE) or slot.line is slot.node:
-        leading = slot.node.leading_lines
-    elif slot.line is not None and slot.line.body[0] is slot.node:
-        leading = slot.line.leading_lines
-    else:
-        leading = ()
-    return tuple(line.comment.value for line in leading if line.comment)
-
-
-def _fields_view(slot: Slot) -> Mapping[str, Any]:
-    if slot._fields is not None:
-        return _frozen(slot._fields)
-    return LazyFields(slot.kind, slot.node, slot.line is slot.node, slot.render)
-
-
-def _frozen(fields: dict[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType({k: MappingProxyType(dict(v)) if isinstance(v, dict) else v for k, v in fields.items()})
-
-
-class LazyFields(Mapping):
-    """A card's fields, rendered from its node the first time they are read."""
-
-    __slots__ = ("_args", "_data")
-
-    def __init__(self, *args: Any) -> None:
-        self._args = args
-        self._data: Mapping[str, Any] | None = None
-
-    def _load(self) -> Mapping[str, Any]:
-        if self._data is None:
-            self._data = _frozen(fields_of(*self._args))
-        return self._data
-
-    def __getitem__(self, key: str) -> Any:
-        return self._load()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._load())
-
-    def __len__(self) -> int:
-        return len(self._load())
-
-    def __repr__(self) -> str:
-        return repr(dict(self._load()))

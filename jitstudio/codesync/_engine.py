@@ -94,12 +94,13 @@ class Engine:
         self.text = self.text[:start] + new_text + self.text[end:]
         delta = len(new_text) - (end - start)
         self.version += 1
-        if not delta:
-            return
         ancestors = set()
         while innermost is not None:
+            innermost.edited = self.version
             ancestors.add(id(innermost))
             innermost = innermost.parent
+        if not delta:
+            return
         for slot in self.root.walk():
             if id(slot) in ancestors or slot.start < start < slot.end:  # the edit lies inside it
                 slot.end += delta
@@ -114,10 +115,10 @@ class Engine:
         groups = units_of(parent.children)
         start = groups[first][0].start if first < len(groups) else groups[-1][0].end
         end = groups[last - 1][0].end if last > first else start
-        for group in groups[first:last]:
-            for slot in group:
-                for old in slot.walk():
-                    hints.setdefault((id(old.node), old.kind is CardKind.BRANCH), old.id)
+        removed = [old for group in groups[first:last] for slot in group for old in slot.walk()]
+        for old in removed:
+            hints.setdefault((id(old.node), old.kind is CardKind.BRANCH), old.id)
+        indexed = self._index_version == self.version
         if not nodes and last - first == len(groups):
             nodes = [cst.SimpleStatementLine(body=[self.placeholder(hints)])]
         interest: set[int] = set()
@@ -131,6 +132,8 @@ class Engine:
         builder = Builder(self.text, start, spans, self.renderer, self.allocate, hints)
         new = [s for node in nodes for s in builder.unit(node, parent, parent.body_indent)]
         parent.children[at:at] = new
+        if indexed:
+            self._reindex(removed, new)
         before = nodes[-1] if nodes else (groups[first - 1][0].line if first > 0 else None)
         if isinstance(before, cst.BaseCompoundStatement) and self._deep_comment_at(
                 start + len(text), len("".join(parent.body_indent))):
@@ -180,6 +183,16 @@ class Engine:
         slot = self.find(card_id)
         assert slot is not None, card_id
         return slot
+
+    def _reindex(self, removed: list[Slot], added: list[Slot]) -> None:
+        """Keep the card index current when the slots ``removed`` gave way to ``added`` (with their subtrees)."""
+        for slot in removed:
+            if self._index.get(slot.id) is slot:
+                del self._index[slot.id]
+        for top in added:
+            for slot in top.walk():
+                self._index[slot.id] = slot
+        self._index_version = self.version
 
     def find(self, card_id: str) -> Slot | None:
         if self._index_version != self.version:
@@ -254,7 +267,10 @@ class Engine:
         header = probe.body.header
         text, spans = self.renderer.render([probe], unit.parent.body_indent, {id(header)},
                                            **({"is_elif": True} if is_elif else {}))
+        indexed = self._index_version == self.version
         self._splice(holder.start, holder.children[0].start, text[:spans[id(header)][1]], holder)
+        if indexed:  # the same slots, only their text moved
+            self._index_version = self.version
         holder.node = new
         if holder.kind is CardKind.BRANCH:
             holder.fields = branch_fields(new, holder.fields["keyword"] == "if", self.renderer)

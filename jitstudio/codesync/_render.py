@@ -82,21 +82,25 @@ class Renderer:
         return text, {key: (offsets[a], offsets[b]) for key, (a, b) in state.marks.items()}
 
 
-class LineIndex:
-    """1-based line numbers of character offsets, counting line breaks the way CPython does.
-    Lines are counted between sorted offsets, so the cost follows the offsets asked for, not the
-    length of the module."""
+class LineCounter:
+    """1-based line numbers of character offsets, counting line breaks the way CPython does from the
+    offset asked for before: asked in source order, the whole walk costs one pass over the text."""
 
-    def __init__(self, text: str, offsets: Iterable[int]) -> None:
-        self._lines: dict[int, int] = {}
-        position, line = 0, 1
-        for offset in sorted(set(offsets)):
-            line += _breaks(text, position, offset)
-            position = offset
-            self._lines[offset] = line
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._has_cr = "\r" in text
+        self._offset, self._line = 0, 1
 
     def line_of(self, offset: int) -> int:
-        return self._lines[offset]
+        if offset >= self._offset:
+            self._line += self._breaks(self._offset, offset)
+        else:
+            self._line -= self._breaks(offset, self._offset)
+        self._offset = offset
+        return self._line
+
+    def _breaks(self, start: int, end: int) -> int:
+        return _breaks(self._text, start, end) if self._has_cr else self._text.count("\n", start, end)
 
 
 def count_breaks(text: str, start: int, end: int) -> int:

@@ -23,7 +23,7 @@ class Slot:
     is where the statement itself begins. Cards sharing a ``line`` (``a = 1; b = 2``) share offsets."""
 
     __slots__ = ("id", "kind", "node", "line", "parent", "children", "_fields", "render",
-                 "start", "end", "stmt_start", "in_suite", "body_indent", "own_lines")
+                 "start", "end", "stmt_start", "in_suite", "body_indent", "own_lines", "edited")
 
     def __init__(self, id: str, kind: CardKind | None, node: cst.CSTNode, line: cst.CSTNode | None,
                  parent: "Slot | None", fields: dict[str, Any] | None, start: int, end: int, stmt_start: int,
@@ -44,6 +44,8 @@ class Slot:
         # Of a statement sharing its line unit with others (``a = 1; b = 2`` over several lines):
         # its first and last line, counted from the unit's first statement line.
         self.own_lines: tuple[int, int] | None = None
+        # The engine version of the last change of text inside this slot (0: none since it was built).
+        self.edited = 0
 
     @property
     def fields(self) -> dict[str, Any]:

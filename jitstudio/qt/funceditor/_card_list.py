@@ -3,7 +3,7 @@ palette), drag and drop to reorder or to drop a new statement, and the greyed st
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Protocol
+from typing import Any, Mapping, NamedTuple, Protocol
 
 from PySide6.QtCore import QByteArray, QMimeData, QPoint, Qt
 from PySide6.QtGui import QDrag, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPixmap
@@ -12,10 +12,19 @@ from PySide6.QtWidgets import QFrame, QGraphicsOpacityEffect, QLabel, QScrollAre
 from ...codesync import Card, CardKind, Issue
 from ._card_row import CONTAINERS, CardBody, CardRow
 from ._catalog import EditorCatalog, variables_of
-from ._fields import own_key, structure_key
+from ._fields import own_key
 
 CARD_MIME = "application/x-jitstudio-card"
 NEW_CARD_MIME = "application/x-jitstudio-new-card"
+
+
+class _Shape(NamedTuple):
+    """What `CardListView` last worked out about a card's widgets."""
+
+    card: Card
+    stamp: object
+    own: tuple
+    structure: tuple
 
 
 class FormActions(Protocol):
@@ -82,42 +91,60 @@ class CardListView(QScrollArea):
         self.issues: list[Issue] = []
         self.selected_id: str | None = None
         self._key: tuple | None = None
-        self._own_keys: dict[tuple, tuple] = {}
+        self._shapes: dict[str, _Shape] = {}
+        self._shown_tops: dict[str, Card] = {}
 
     # ----- showing the document ------------------------------------------------------------------
 
     def set_cards(self, cards: tuple[Card, ...], issues: list[Issue], stamps: Mapping[str, object] | None = None) -> None:
         """Show `cards`. A row whose card has the same stamp (its source) and issues as last time is not
-        touched; without `stamps` every row is brought up to date."""
+        touched; without `stamps` every row is brought up to date. A top-level card given again as the same
+        object (its nested cards are then the same objects too) comes with the same stamps and issues as
+        then: its rows are not looked at."""
         self.cards, self.issues = cards, issues
-        known, self._own_keys = self._own_keys, {}
-
-        def own(card: Card) -> tuple:
-            """own_key, reused for a card whose stamp did not change (reading fields renders them)."""
-            if stamps is None:
-                return own_key(card)
-            stamp = (card.id, stamps.get(card.id))
-            self._own_keys[stamp] = known[stamp] if stamp in known else own_key(card)
-            return self._own_keys[stamp]
-
-        key = tuple(structure_key(card, own) for card in cards)
+        key = tuple(self._structure(card, stamps) for card in cards)
         if key != self._key:
             self._rebuild(cards)
             self._key = key
-        by_id = {card.id: card for root in cards for card in root.walk()}
+            self._shown_tops = {}
+        if len(self._shapes) > 2 * len(self.rows) + 64:
+            self._shapes = {card_id: shape for card_id, shape in self._shapes.items() if card_id in self.rows}
         mine: dict[str, list[Issue]] = {}
         for issue in issues:
             mine.setdefault(issue.card_id, []).append(issue)
-        for card_id, row in self.rows.items():
-            card, own = by_id[card_id], mine.get(card_id, [])
-            shown = None if stamps is None else (stamps.get(card_id), own)
+        shown_tops, self._shown_tops = self._shown_tops, {}
+        for top in cards:
+            if shown_tops.get(top.id) is not top:
+                self._show(top, mine, stamps)
+            if stamps is not None:
+                self._shown_tops[top.id] = top
+        if self.selected_id not in self.rows:
+            self.selected_id = None
+
+    def _show(self, top: Card, issues: Mapping[str, list[Issue]], stamps: Mapping[str, object] | None) -> None:
+        for card in top.walk():
+            row, own = self.rows[card.id], issues.get(card.id, [])
+            shown = None if stamps is None else (stamps.get(card.id), own)
             if shown is not None and shown == row.shown:
                 row.card = card
                 continue
             row.update_card(card, own)
             row.shown = shown
-        if self.selected_id not in self.rows:
-            self.selected_id = None
+
+    def _structure(self, card: Card, stamps: Mapping[str, object] | None) -> tuple:
+        """The shape of `card` and everything nested in it: a change rebuilds rows. The same card object
+        has the shape it had; a card whose stamp did not change keeps its own_key (reading fields renders them)."""
+        known = self._shapes.get(card.id)
+        if known is not None and known.card is card:
+            return known.structure
+        stamp = None if stamps is None else stamps.get(card.id)
+        if known is not None and stamp is not None and known.stamp == stamp:
+            own = known.own
+        else:
+            own = own_key(card)
+        structure = (own, tuple(self._structure(child, stamps) for child in card.children))
+        self._shapes[card.id] = _Shape(card, stamp, own, structure)
+        return structure
 
     def _rebuild(self, cards: tuple[Card, ...]) -> None:
         """Bring the rows in line with `cards`, keeping every row whose card kept its id and shape."""
@@ -156,6 +183,7 @@ class CardListView(QScrollArea):
     def set_catalog(self, catalog: EditorCatalog) -> None:
         self.catalog = catalog
         self._key = None  # choices and argument lines come from the catalog: build the rows again
+        self._shown_tops = {}
         self.rows, stale = {}, self.rows
         for row in stale.values():
             for editor in row.editors.values():
@@ -192,6 +220,7 @@ class CardListView(QScrollArea):
         error = self.actions.edit_field(row.card.id, name, value)
         if error:
             row.show_error(name, error)
+            self._shown_tops = {}
 
     def delete(self, card_id: str) -> None:
         self.actions.delete_card(card_id)

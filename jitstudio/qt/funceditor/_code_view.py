@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QWidget
 
-from ..widgets.code_editor import CodeEditor
+from ..widgets.code_editor import CodeEditor, Marker
 
 _UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
 
@@ -52,6 +52,25 @@ class FunctionCodeView(CodeEditor):
             self.sig_redo.emit()
         else:
             super().keyPressEvent(event)
+
+    def set_markers(self, markers: list[Marker]) -> None:
+        """Markers the same as shown, each still underlining its whole line, are left as they are (their
+        underlines follow the edits); others are drawn afresh."""
+        if markers != self._markers or not self._underlines_in_place():
+            super().set_markers(markers)
+
+    def _underlines_in_place(self) -> bool:
+        document = self.document()
+        for marker, selection in zip(self._markers, self._marker_selections):
+            block = document.findBlockByNumber(marker.line - 1)
+            if selection is None or not block.isValid():
+                if selection is not None or block.isValid():
+                    return False
+                continue
+            cursor = selection.cursor
+            if cursor.selectionStart() != block.position() or cursor.selectionEnd() != block.position() + block.length() - 1:
+                return False
+        return True
 
     def replace_text(self, new: str) -> None:
         """Make the text `new` by replacing only the span that differs; the cursor and the scroll

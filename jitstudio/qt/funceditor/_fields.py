@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from ...codesync import AUG_OPERATORS, LOG_LEVELS, MODEL_OPERATIONS, Card, CardKind, FunctionSignature
 from ._catalog import MODEL_OPERATION_ARGS, MODEL_OPERATION_TITLES, EditorCatalog
@@ -161,7 +160,3 @@ def own_key(card: Card) -> tuple:
         extra = ()
     return card.id, card.kind, extra
 
-
-def structure_key(card: Card, own: Callable[[Card], tuple] = own_key) -> tuple:
-    """The shape of a card and everything nested in it."""
-    return own(card), tuple(structure_key(child, own) for child in card.children)

@@ -11,12 +11,13 @@ from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from ...codesync import CodeSyncError, FunctionDocument, FunctionNotFoundError, validate_card
+from ...codesync import CodeSyncError, FunctionDocument, FunctionNotFoundError
 from ...project import Project
 from ...project.files import TextFile, atomic_write_text
 from ..widgets.code_editor import Marker
 from ._card_list import CardListView
 from ._catalog import EditorCatalog, variables_of
+from ._checks import CardChecks
 from ._chrome import FunctionToolbar, banner
 from ._code_view import FunctionCodeView
 from ._history import SourceCommand
@@ -47,11 +48,10 @@ class QtFunctionEditor(QWidget):
         self.path = Path(path_to_py)
         self.function, self.class_name = function, class_name
         self.catalog = EditorCatalog.from_project(project, event_kind, model_fields)
-        self._signatures = self.catalog.signatures()
+        self._checks = CardChecks(self.catalog.signatures())
         self.undo_stack = QUndoStack(self)
         self._dirty = False
         self._issues: list = []
-        self._validated: dict[tuple, list] = {}
         self._own_markers: list[Marker] = []
         self._extra_markers: list[Marker] = []
         self._pending_typing = False
@@ -175,8 +175,7 @@ class QtFunctionEditor(QWidget):
         """Offer the services, models and event data of a reloaded project (edits and history stay)."""
         self.project = project
         self.catalog = EditorCatalog.from_project(project, event_kind, model_fields)
-        self._signatures = self.catalog.signatures()
-        self._validated = {}
+        self._checks.set_signatures(self.catalog.signatures())
         self.cards_view.set_catalog(self.catalog)
         self.palette.set_catalog(self.catalog)
         self._refresh()
@@ -282,36 +281,19 @@ class QtFunctionEditor(QWidget):
 
     # ----- showing -------------------------------------------------------------------------------
 
-    def _stamps(self) -> dict[str, tuple]:
-        """Per card, the source lines it spans: a card whose lines did not change kept its fields."""
-        lines = self.doc.source.splitlines()
-        return {card.id: (card.kind, card.comments, "\n".join(lines[card.line_span[0] - 1:card.line_span[1]]))
-                for card in self.doc.walk()}
-
-    def _validate(self, stamps: dict[str, tuple]) -> list:
-        """`FunctionDocument.validate`, reusing the issues of cards whose source did not change."""
-        known, fresh, issues = self._validated, {}, []
-        for card in self.doc.walk():
-            key = (card.id, stamps[card.id])
-            found = known[key] if key in known else validate_card(card, self._signatures)
-            fresh[key] = found
-            issues.extend(found)
-        self._validated = fresh
-        return issues
-
     def _refresh(self) -> None:
         valid = self.doc.is_valid
-        stamps = self._stamps() if valid else None
+        stamps = None
         if valid:
-            self._issues = self._validate(stamps)
+            self._checks.check(self.doc.cards, self.doc.source)
+            stamps, self._issues = self._checks.stamps, self._checks.issues
         self.cards_view.set_cards(self.doc.cards, self._issues, stamps)
         self.cards_view.set_editable(valid)
         self.palette.setEnabled(valid)
         error = self.doc.error
         if error is None:
             self.banner.hide()
-            lines = {card.id: card.line_span[0] for card in self.doc.walk()}
-            self._own_markers = [Marker(lines[i.card_id], i.message, "warning") for i in self._issues if i.card_id in lines]
+            self._own_markers = self._checks.markers
         else:
             where = f"Line {error.line}" + (f", column {error.column}" if error.column else "") if error.line else "The code"
             self._show_banner(f"<b>{where}: {error.message}</b><br>The cards show the last code that parsed and "
