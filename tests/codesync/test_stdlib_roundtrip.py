@@ -10,6 +10,7 @@ from _codesync_stdlib import check_files, stdlib_files
 
 
 @pytest.mark.slow  # about a minute on two cores
+@pytest.mark.timeout(900)
 def test_every_stdlib_function_round_trips(record_property):
     files = sorted((str(p) for p in stdlib_files()), key=os.path.getsize, reverse=True)
     workers = max(1, min(os.cpu_count() or 1, 4))

@@ -416,6 +416,7 @@ def test_sigkill_at_random_points_loses_nothing_on_the_outbox(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_sigkill_many_times_loses_nothing_on_the_outbox(tmp_path):
     kills = int(os.environ.get("JITSTUDIO_KILLS", "60"))
     report = kill_repeatedly(make_kill_app(tmp_path), None, kills=kills, seed=1000 + kills)
