@@ -39,7 +39,7 @@ class Step:
         self.error: str | None = None
         self.info = info
         self.children: list[Step] = []
-        self.index: dict[Any, Step] = {}
+        self.index: dict[Any, Any] = {}
         self.fixed = fixed
 
     def fail(self, error: str) -> None:
@@ -73,8 +73,8 @@ class Step:
         if fixed is None:
             fixed = _fixed_text(self.title, self.line, self.file, self.code)
         head = _HEADS.get(self.kind) or _head(self.kind)
-        out.append(f'{head}{self.status}","startMs":{(self.first_ns - origin_ns + 500) // 1000 / 1000!r},'
-                   f'"durationMs":{(self.total_ns + 500) // 1000 / 1000!r},"count":{self.count}{fixed}')
+        out.append(f'{head}{self.status}","startMs":{_ms_text(self.first_ns - origin_ns)},'
+                   f'"durationMs":{_ms_text(self.total_ns)},"count":{self.count}{fixed}')
         if self.error is not None:
             out.append(',"error":' + encode_basestring(self.error))
         if self.info:
@@ -92,6 +92,21 @@ class Step:
 def _ms(ns: int) -> float:
     """Nanoseconds as milliseconds to the microsecond (what `write_json` writes, without a float round)."""
     return (ns + 500) // 1000 / 1000
+
+
+_SHORT_US = 4096
+_MS_TEXTS: list[str | None] = [None] * _SHORT_US
+
+
+def _ms_text(ns: int) -> str:
+    """The JSON text of `_ms(ns)`; the texts of times under a few milliseconds are kept."""
+    us = (ns + 500) // 1000
+    if 0 <= us < _SHORT_US:
+        text = _MS_TEXTS[us]
+        if text is None:
+            text = _MS_TEXTS[us] = repr(us / 1000)
+        return text
+    return repr(us / 1000)
 
 
 _HEADS: dict[str, str] = {}

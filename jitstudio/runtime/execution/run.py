@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import itertools
 import os
-import sys
 import traceback as tb_module
 import uuid
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ __all__ = ["RunOptions", "run_recorded", "traceback_frames"]
 
 # Frames of the runtime's own machinery around a handler, left out of its traceback.
 _MACHINERY = frozenset(os.path.normcase(os.path.realpath(os.path.join(os.path.dirname(__file__), name)))
-                       for name in ("run.py", "steps.py", "tracing.py", "watchdog.py"))
+                       for name in ("run.py", "steps.py", "tracing.py", "monitoring.py", "watchdog.py"))
 _INHERIT: Any = object()
 # Request ids: random per process, counted within it (unique without a uuid4 syscall per execution).
 _REQUEST_PREFIX = uuid.uuid4().hex[:16]
@@ -76,15 +75,14 @@ def run_recorded(store: RecordStore, *, event: str, event_type: str = "", sender
     value: Any = None
     error: BaseException | None = None
     fatal = False
-    previous_trace = sys.gettrace()
     try:
         if tracer is not None:
-            sys.settrace(tracer.on_call)
+            tracer.start()
         try:
             value = call()
         finally:
             if tracer is not None:
-                sys.settrace(previous_trace)
+                tracer.stop()
             if guard is not None:
                 WATCHDOG.disarm(guard)
     except Exception as exc:  # noqa: BLE001 - the outcome carries it; the caller decides whether to raise
@@ -98,7 +96,7 @@ def run_recorded(store: RecordStore, *, event: str, event_type: str = "", sender
         if guard is not None and not guard.done:
             WATCHDOG.disarm(guard)
             if tracer is not None:
-                sys.settrace(previous_trace)
+                tracer.stop()
         _current.reset(token)
     elapsed = perf_counter_ns() - started
     if error is None:

@@ -2,13 +2,11 @@
 duration, status and error to the running execution; outside an execution it does nothing."""
 from __future__ import annotations
 
-import sys
 from time import perf_counter_ns
 from typing import Any
 
 from .context import _current
-from .path import Step
-from .tracing import Tracer
+from .tracing import ExplicitStep, Tracer
 
 __all__ = ["step"]
 
@@ -33,32 +31,30 @@ _TRACED_KINDS = frozenset({"service", "function"})
 
 
 class _OpenStep:
-    __slots__ = ("tracer", "kind", "title", "info", "trace", "node", "folded", "started", "previous")
+    __slots__ = ("tracer", "kind", "title", "info", "trace", "opened", "started", "paused")
 
     def __init__(self, tracer: Tracer, kind: str, title: str, info: dict, trace: bool):
         self.tracer, self.kind, self.title, self.info, self.trace = tracer, kind, title, info, trace
-        self.node: Step | None = None
-        self.folded = False
+        self.opened: ExplicitStep | None = None
 
     def __enter__(self) -> "_OpenStep":
-        self.node, self.folded = self.tracer.open_step(self.kind, self.title, self.info or None)
+        self.opened = self.tracer.open_step(self.kind, self.title, self.info or None)
         if not self.trace:
-            self.previous = sys.gettrace()
-            sys.settrace(None)
+            self.paused = self.tracer.pause()
         self.started = perf_counter_ns()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         elapsed = perf_counter_ns() - self.started
         if not self.trace:
-            sys.settrace(self.previous)
-        if self.node is not None:
-            self.tracer.close_step(self.node, elapsed, exc)
+            self.tracer.resume(self.paused)
+        if self.opened is not None:
+            self.tracer.close_step(self.opened, elapsed, exc)
 
     def set(self, **info: Any) -> None:
         """Add details to the step (e.g. the id of a row it wrote)."""
-        if self.node is not None and not self.folded:
-            self.node.info = {**(self.node.info or {}), **info}
+        if self.opened is not None:
+            self.opened.update(info)
 
 
 def step(kind: str, title: str, *, trace: bool | None = None, **info: Any) -> _OpenStep | _NoStep:

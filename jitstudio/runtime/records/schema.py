@@ -244,6 +244,11 @@ class Database:
                 return
             if self._writer is None or self._writer.invalidated or self._writer.closed:
                 self._writer = self._writer_engine.connect()
+                # A batch insert journals the pages it changes (to undo just itself); kept in memory, not
+                # spilled to a temporary file per batch.
+                driver = self._writer.connection.dbapi_connection
+                if driver is not None:
+                    driver.execute("PRAGMA temp_store = MEMORY")
             with self._writer.begin():
                 yield self._writer
 
