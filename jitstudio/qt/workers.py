@@ -19,12 +19,12 @@ class WorkerSignals(QObject):
 
 
 class Worker(QRunnable):
-    """`work()` on a pool thread: `returned` with its result (unless it was asked to quit) or `errored` with
+    """`fn()` on a pool thread: `returned` with its result (unless it was asked to quit) or `errored` with
     the exception it raised, then `finished`. Subclasses add signals with a `WorkerSignals` subclass."""
 
     running: ClassVar[set[Worker]] = set()
 
-    def __init__(self, fn: Callable[[], Any] | None = None, signals: WorkerSignals | None = None):
+    def __init__(self, fn: Callable[[], Any], signals: WorkerSignals | None = None):
         super().__init__()
         self.fn = fn
         self.signals = signals if signals is not None else WorkerSignals()
@@ -37,11 +37,6 @@ class Worker(QRunnable):
     def quit(self) -> None:
         self._abort_requested = True
 
-    def work(self) -> Any:
-        if self.fn is None:
-            raise NotImplementedError(f"{type(self).__name__} has no function to run")
-        return self.fn()
-
     def start(self, pool: QThreadPool | None = None) -> None:
         """Run on `pool` (the global pool by default), kept alive until it has finished."""
         Worker.running.add(self)
@@ -51,7 +46,7 @@ class Worker(QRunnable):
     def run(self) -> None:
         self.signals.started.emit()
         try:
-            result = self.work()
+            result = self.fn()
             if not self.abort_requested:
                 self.signals.returned.emit(result)
         except Exception as exc:  # reported to the GUI thread, never lost in the pool

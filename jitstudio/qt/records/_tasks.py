@@ -55,7 +55,7 @@ class StoreTask(Worker):
     signals: _TaskSignals
 
     def __init__(self, backend: "RecordsBackend", task: Callable, ticket: Ticket, with_ticket: bool):
-        super().__init__(signals=_TaskSignals())
+        super().__init__(self._in_store, signals=_TaskSignals())
         self.backend, self.task, self.ticket, self.with_ticket = backend, task, ticket, with_ticket
         ticket.worker = self
 
@@ -63,7 +63,7 @@ class StoreTask(Worker):
     def abort_requested(self) -> bool:
         return self._abort_requested or self.ticket.dropped
 
-    def work(self) -> Any:
+    def _in_store(self) -> Any:
         if self.ticket.dropped:
             return None
         store = self.backend.store()

@@ -21,6 +21,7 @@ the outer one records again).
 from __future__ import annotations
 
 import functools
+from abc import ABC, abstractmethod
 import os
 import sys
 from time import perf_counter_ns
@@ -38,7 +39,7 @@ MAX_DEPTH = 40
 BACKEND = os.environ.get("JITSTUDIO_TRACER", "").strip().lower()
 
 
-class Tracer:
+class Tracer(ABC):
     """Records the execution path of app code run on this thread between `start()` and `stop()`; explicit
     steps, finished nested executions and the handler's error are added at the place the handler was.
     `Tracer(app_dir)` gives a tracer of the backend in use (a subclass)."""
@@ -70,18 +71,21 @@ class Tracer:
         self.paused = False
         self.lines = False
 
+    @abstractmethod
     def start(self) -> None:
-        raise NotImplementedError
+        """Record app code run on this thread from now on."""
 
+    @abstractmethod
     def stop(self) -> None:
-        raise NotImplementedError
+        """Stop recording and give the thread back as it was before `start()`."""
 
+    @abstractmethod
     def pause(self) -> Any:
         """Stop recording app code run from here (a data step) until `resume(token)`; returns the token."""
-        raise NotImplementedError
 
+    @abstractmethod
     def resume(self, token: Any) -> None:
-        raise NotImplementedError
+        """Record again after `pause()`."""
 
     # -- explicit steps ------------------------------------------------------------------------------------
 
