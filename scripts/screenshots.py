@@ -1,6 +1,10 @@
 """Render the IDE's screenshots to docs/screenshots/*.png, offscreen, on a copy of the Shop example.
 
     python scripts/screenshots.py [--out DIR] [--dark]
+    python scripts/screenshots.py --sizes [--out DIR]
+
+--sizes renders the main window as it starts (frame and tree first), with an event page, and the record browser,
+at 1024x700 and 1600x1000, light and dark, as sizes/<view>-<W>x<H>-<theme>.png.
 """
 from __future__ import annotations
 
@@ -85,10 +89,40 @@ def function_editor_shots(project, out: Path, app: QApplication) -> None:
     editor.close()
 
 
+SIZES = ((1024, 700), (1600, 1000))
+
+
+def size_shots(app: QApplication, shop: Path, work: Path, out: Path) -> None:
+    from jitstudio.qt.main_window import MainWindow
+    from jitstudio.qt.settings import Settings
+    from jitstudio.qt.theme import apply_theme
+
+    out.mkdir(parents=True, exist_ok=True)
+    for dark in (False, True):
+        apply_theme(app, dark=dark)
+        theme = "dark" if dark else "light"
+        for width, height in SIZES:
+            window = MainWindow(Settings(QSettings(str(work / f"settings-{theme}-{width}.ini"), QSettings.Format.IniFormat)))
+            window.resize(width, height)
+            window.show()
+            window.open_app(shop, wait=False)
+            grab(window, out / f"starting-{width}x{height}-{theme}.png", app)
+            window.open_app(shop, wait=True)
+            window.open_element("events.OrderPaidNotify")
+            grab(window, out / f"event_page-{width}x{height}-{theme}.png", app)
+            window.open_page("records:*")
+            for _ in range(40):
+                settle(app)
+            grab(window, out / f"records-{width}x{height}-{theme}.png", app)
+            window.tabs.close_all()
+            window.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--dark", action="store_true")
+    parser.add_argument("--sizes", action="store_true", help="the start-up, event page and records views at two sizes, both themes")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -104,6 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     apply_theme(app, dark=args.dark)
     shop = work / "Projects" / "shop"
     shutil.copytree(examples_dir() / "shop", shop, ignore=shutil.ignore_patterns(".jitstudio", "__pycache__"))
+    if args.sizes:
+        try:
+            size_shots(app, shop, work, out / "sizes")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
     try:
         window = MainWindow(Settings(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat)))
         window.settings.add_recent(shop)
