@@ -228,3 +228,26 @@ def test_a_field_added_with_an_index_gets_it(tmp_path, db_url):
     with Runtime(app, db_url, async_worker=False) as rt:
         assert rt.schema_changes == ["models.Item: added field code"]
         assert "ix_models_Item_code" in {i["name"] for i in inspect(rt.engine).get_indexes("models_Item")}
+
+
+def test_a_new_sqlite_database_opens_in_wal_while_another_connection_holds_it(tmp_path):
+    """Switching to WAL needs the file to itself, and SQLite refuses at once rather than waiting; several
+    processes opening a new database together hit this."""
+    import sqlite3
+    import threading
+
+    from jitstudio.runtime.data import make_engine
+
+    path = tmp_path / "new.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, holder.execute, ("COMMIT",))
+    release.start()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+    finally:
+        release.join()
+        holder.close()
+        engine.dispose()

@@ -15,7 +15,7 @@ from jitstudio.runtime.values.jsonable import _ENCODER, dumps, to_jsonable
 from jitstudio.runtime.events.queue import dumps as outbox_dumps, loads as outbox_loads, model_event_ref
 from jitstudio.runtime.records import RecordStore
 from jitstudio.runtime.records.store import _json
-from jitstudio.runtime.execution.tracing import Tracer
+from jitstudio.runtime.execution.tracing import Tracer, new_tracer
 from jitstudio.runtime.values import JitDict, RowData, model_event_payload
 
 from test_execution import load_app_module
@@ -47,7 +47,7 @@ def save(total):
 
 
 def traced(tmp_path, call, **limits) -> Tracer:
-    tracer = Tracer(tmp_path, **limits)
+    tracer = new_tracer(tmp_path, **limits)
     tracer.start()
     try:
         call()
@@ -66,7 +66,7 @@ def test_the_path_as_json_text_is_the_encoded_tree(tmp_path):
         assert tracer.tree_json() == _json(tracer.tree())
     capped = traced(tmp_path, lambda: module.customFunc([{"n": 0}] * 40, save), max_steps=6)
     assert capped.omitted and capped.tree_json() == _json(capped.tree())
-    assert Tracer(tmp_path).tree_json() == "[]"
+    assert new_tracer(tmp_path).tree_json() == "[]"
 
 
 def test_flat_values_are_encoded_as_the_walk_encodes_them():

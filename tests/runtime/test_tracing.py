@@ -10,7 +10,7 @@ import pytest
 
 from jitstudio.runtime.execution import run_recorded, step
 from jitstudio.runtime.records import RecordStore
-from jitstudio.runtime.execution.tracing import Tracer
+from jitstudio.runtime.execution.tracing import new_tracer
 
 from test_execution import load_app_module
 
@@ -190,7 +190,7 @@ def test_explicit_steps_in_a_loop_fold_after_ten(store, tmp_path):
 def test_tree_size_is_capped_with_a_note(tmp_path):
     module = load_app_module(tmp_path, "events/Big/inner.py", "\n".join(
         ["def customFunc():"] + [f"    v{i} = {i}" for i in range(50)] + ["    return v49"]))
-    tracer = Tracer(tmp_path, max_steps=20)
+    tracer = new_tracer(tmp_path, max_steps=20)
     tracer.start()
     try:
         module.customFunc()
@@ -206,7 +206,7 @@ def test_recursion_is_limited_in_depth(tmp_path):
         def down(n):
             return 0 if n == 0 else 1 + down(n - 1)
     """)
-    tracer = Tracer(tmp_path, max_depth=5)
+    tracer = new_tracer(tmp_path, max_depth=5)
     tracer.start()
     try:
         assert module.down(30) == 30

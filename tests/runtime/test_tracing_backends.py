@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from jitstudio.runtime.execution import run_recorded, step, tracing
-from jitstudio.runtime.execution.tracing import SettraceTracer, Tracer
+from jitstudio.runtime.execution.tracing import SettraceTracer, Tracer, new_tracer
 from jitstudio.runtime.records import RecordStore
 
 from test_execution import load_app_module
@@ -175,7 +175,7 @@ def test_depth_and_size_limits(tmp_path, monkeypatch, backend):
                 total += down(1)
             return total
     """)
-    tracer = Tracer(tmp_path, max_depth=3)
+    tracer = new_tracer(tmp_path, max_depth=3)
     assert tracer.backend == backend
     tracer.start()
     try:
@@ -188,7 +188,7 @@ def test_depth_and_size_limits(tmp_path, monkeypatch, backend):
         node = next((c for s in node["children"] for c in s.get("children", []) if c["kind"] == "call"), None)
     assert depth == 3
 
-    capped = Tracer(tmp_path, max_steps=5)
+    capped = new_tracer(tmp_path, max_steps=5)
     capped.start()
     try:
         module.many()
@@ -220,7 +220,7 @@ def test_a_long_handler_is_built_in_parts_alike(tmp_path, monkeypatch, backend):
     """)
 
     def traced() -> Tracer:
-        tracer = Tracer(tmp_path)
+        tracer = new_tracer(tmp_path)
         tracer.start()
         try:
             module.run(500)
@@ -259,7 +259,7 @@ def test_a_tracer_records_only_its_own_thread(tmp_path, monkeypatch, backend):
     other = threading.Thread(target=module.busy, args=(stop, ready))
     other.start()
     ready.wait(5)
-    tracer = Tracer(tmp_path)
+    tracer = new_tracer(tmp_path)
     tracer.start()
     try:
         threading.Timer(0.05, stop.set).start()
@@ -285,7 +285,7 @@ def test_two_threads_trace_at_once_each_its_own_path(tmp_path, monkeypatch, back
     trees: dict[str, list] = {}
 
     def run(name: str, rounds: int) -> None:
-        tracer = Tracer(tmp_path)
+        tracer = new_tracer(tmp_path)
         tracer.start()
         try:
             module.work(name, rounds, barrier)
@@ -318,7 +318,7 @@ def test_nested_tracers_on_one_thread(tmp_path, monkeypatch, backend):
             b = 3
             return a + b
     """)
-    inner_tracer = Tracer(tmp_path)
+    inner_tracer = new_tracer(tmp_path)
 
     def nest():
         inner_tracer.start()
@@ -327,7 +327,7 @@ def test_nested_tracers_on_one_thread(tmp_path, monkeypatch, backend):
         finally:
             inner_tracer.stop()
 
-    outer_tracer = Tracer(tmp_path)
+    outer_tracer = new_tracer(tmp_path)
     outer_tracer.start()
     try:
         module.outer(nest)
@@ -369,7 +369,7 @@ def test_the_monitoring_backend_leaves_settrace_alone(store, tmp_path, monkeypat
         seen.append(event)
         return None
 
-    assert type(Tracer(tmp_path)).__name__ == "MonitoringTracer"
+    assert type(new_tracer(tmp_path)).__name__ == "MonitoringTracer"
     sys.settrace(outer_trace)
     try:
         run_recorded(store, event="events.S", call=module.customFunc, app_dir=tmp_path)
@@ -383,10 +383,10 @@ def test_the_monitoring_backend_leaves_settrace_alone(store, tmp_path, monkeypat
 
 def test_the_settrace_backend_can_be_chosen(tmp_path, monkeypatch):
     monkeypatch.setattr(tracing, "BACKEND", "settrace")
-    assert type(Tracer(tmp_path)) is SettraceTracer
+    assert type(new_tracer(tmp_path)) is SettraceTracer
     assert tracing.backend_in_use() == "settrace"
     monkeypatch.setattr(tracing, "BACKEND", "")
     assert tracing.backend_in_use() == ("monitoring" if HAS_MONITORING else "settrace")
     other = tmp_path / f"other_{uuid.uuid4().hex[:6]}"
     other.mkdir()
-    assert Tracer(other).backend == tracing.backend_in_use()
+    assert new_tracer(other).backend == tracing.backend_in_use()

@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 from ..records import RecordStore
 from .context import ExecutionContext, _current
 from .outcome import Outcome
-from .tracing import Tracer, error_text
+from .tracing import error_text, new_tracer
 from .watchdog import WATCHDOG, fired_by, timeout_error
 
 __all__ = ["RunOptions", "run_recorded", "traceback_frames"]
@@ -67,7 +67,7 @@ def run_recorded(store: RecordStore, *, event: str, event_type: str = "", sender
     record_id = store.begin(event=event, event_type=event_type, sender=sender, operate=operate, input=input,
                             parent_id=parent_id, attempt=attempt, is_async=is_async, rerun_of=rerun_of,
                             chain=full_chain, request_id=request_id, root_id=root_id, job_id=job_id)
-    tracer = Tracer(app_dir) if trace and app_dir is not None else None
+    tracer = new_tracer(app_dir) if trace and app_dir is not None else None
     token = _current.set(ExecutionContext(record_id, event, full_chain, record_id if root_id is None else root_id,
                                           request_id, store, tracer))
     guard = WATCHDOG.arm(timeout, event, functools.partial(_close_as_ended, store, record_id)) if timeout else None

@@ -12,7 +12,7 @@ Two backends record the same events:
 - `settrace` (the default before 3.12, and the fallback when no monitoring tool id is free): `sys.settrace`,
   with a local trace function only on app frames.
 
-`Tracer(app_dir)` makes a tracer of the backend chosen by the module's `BACKEND` ("monitoring", "settrace",
+`new_tracer(app_dir)` makes a tracer of the backend chosen by the module's `BACKEND` ("monitoring", "settrace",
 or "" for the default), which starts as the environment variable JITSTUDIO_TRACER: `JITSTUDIO_TRACER=settrace`
 forces the settrace backend on 3.12+ (to compare the two, or to rule the monitoring one out). A tracer
 records only the thread that started it; tracers nest (a nested event's tracer records until it stops, then
@@ -32,7 +32,7 @@ from .path import Step, error_text
 from .pathbuild import CLOSE, DONE, END, FINISH, FOLD_AT, OPEN, RAISE, ExplicitStep, PathBuilder
 
 __all__ = ["BACKEND", "MAX_DEPTH", "MAX_STEPS", "ExplicitStep", "SettraceTracer", "Step", "Tracer",
-           "backend_in_use", "error_text"]
+           "backend_in_use", "error_text", "new_tracer"]
 
 MAX_STEPS = 1_000
 MAX_DEPTH = 40
@@ -42,16 +42,11 @@ BACKEND = os.environ.get("JITSTUDIO_TRACER", "").strip().lower()
 class Tracer(ABC):
     """Records the execution path of app code run on this thread between `start()` and `stop()`; explicit
     steps, finished nested executions and the handler's error are added at the place the handler was.
-    `Tracer(app_dir)` gives a tracer of the backend in use (a subclass)."""
+    `new_tracer(app_dir)` gives a tracer of the backend in use (a subclass)."""
 
     backend = ""
     __slots__ = ("origin_ns", "max_steps", "max_depth", "codes", "learn", "depth", "entries", "extend",
                  "_builder", "_broken", "_previous", "skipped", "paused", "lines")
-
-    def __new__(cls, app_dir: str | os.PathLike, **limits: int) -> "Tracer":
-        if cls is Tracer:
-            cls = _app_and_backend(app_dir)[1]
-        return object.__new__(cls)
 
     def __init__(self, app_dir: str | os.PathLike, *, max_steps: int = MAX_STEPS, max_depth: int = MAX_DEPTH):
         self.origin_ns = perf_counter_ns()
@@ -196,6 +191,11 @@ class SettraceTracer(Tracer):
 
 
 _last_app: tuple[Any, str, AppCode, type[Tracer]] | None = None
+
+
+def new_tracer(app_dir: str | os.PathLike, **limits: int) -> Tracer:
+    """A tracer of the backend in use for the app in `app_dir` (limits: max_steps, max_depth)."""
+    return _app_and_backend(app_dir)[1](app_dir, **limits)
 
 
 def _app_and_backend(app_dir: str | os.PathLike) -> tuple[AppCode, type[Tracer]]:
