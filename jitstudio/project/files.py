@@ -131,6 +131,19 @@ def write_target(path: Path) -> Path:
     return target
 
 
+NEW_FILE_MODE = 0o666  # new files get what open() would give them: this less the umask
+
+
+def _read_umask() -> int:
+    # os.umask can only be read by setting it, which races with threads creating files: read it once, at import
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write data to path so that readers see the old file or the new one, never half of either.
 
@@ -143,8 +156,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else NEW_FILE_MODE & ~_UMASK)
         os.replace(tmp, target)
     except BaseException:
         _remove_quietly(tmp)

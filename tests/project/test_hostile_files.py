@@ -215,3 +215,17 @@ def test_loading_an_app_removes_temp_files_a_killed_save_left(shop):
     assert not stale.exists()
     assert fresh.exists(), "a save may be writing it right now"
     assert foreign.exists(), "not a name our saves use"
+
+
+def test_new_files_get_the_usual_mode_and_saved_files_keep_theirs(shop):
+    """A new element's files are readable by the group and others as the umask allows (0644 under 022),
+    like every other file of the app; an existing file keeps its mode when saved."""
+    from jitstudio.project.files import _UMASK
+
+    create_model(shop, "Reading", title="Reading")
+    created = [p for p in (shop / "models" / "Reading").rglob("*") if p.is_file()]
+    assert created and {oct(p.stat().st_mode & 0o777) for p in created} == {oct(0o666 & ~_UMASK)}
+    kept = shop / "app.json"
+    os.chmod(kept, 0o640)
+    atomic_write_bytes(kept, kept.read_bytes() + b"\n")
+    assert kept.stat().st_mode & 0o777 == 0o640
