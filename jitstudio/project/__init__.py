@@ -11,6 +11,9 @@ __all__ = [
     "check_name", "create_agent", "create_assistant", "create_event", "create_event_from", "create_model",
     "create_service", "create_workflow", "delete_element", "event_draft_problems", "load_project", "rename_element",
     "set_async", "set_enable", "set_json_value", "update_element", "update_event",
+    # forms of an existing service (service_edits)
+    "add_event_desc", "add_function", "add_missing_method", "event_desc_problems", "function_problems",
+    "list_method", "remove_event_desc", "remove_function", "update_event_desc", "update_function",
 ]
 
 if TYPE_CHECKING:
@@ -29,6 +32,10 @@ if TYPE_CHECKING:
     from .problems import Problem
     from .project import Project
     from .rules import AgentToolSwitch, EventDraft, check_name, event_draft_problems
+    from .service_edits import (
+        add_event_desc, add_function, add_missing_method, event_desc_problems, function_problems, list_method,
+        remove_event_desc, remove_function, update_event_desc, update_function,
+    )
 else:
     __getattr__, __dir__ = lazy_exports(__name__, {
         ".elements": ("EVENT_KINDS", "FAMILIES", "AgentElement", "AssistantElement", "Element", "EventElement",
@@ -42,4 +49,7 @@ else:
         ".problems": ("Problem",),
         ".project": ("Project",),
         ".rules": ("AgentToolSwitch", "EventDraft", "check_name", "event_draft_problems"),
+        ".service_edits": ("add_event_desc", "add_function", "add_missing_method", "event_desc_problems",
+                           "function_problems", "list_method", "remove_event_desc", "remove_function",
+                           "update_event_desc", "update_function"),
     })

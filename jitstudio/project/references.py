@@ -249,3 +249,31 @@ _CHECKERS = {
     AgentElement: _agent,
     AssistantElement: _assistant,
 }
+
+
+# -- who subscribes to an element
+
+
+def workflow_model(workflow: WorkflowElement) -> str:
+    """The model whose rows the workflow approves: config.json's modelName, else e.json's dataModel."""
+    config = workflow.config_spec
+    return (config.modelName if config else None) or (workflow.spec.dataModel if workflow.spec else "") or ""
+
+
+def subscribers(project, element: Element) -> list[EventElement]:
+    """The events that fire on what `element` does: those whose sender is it (a model, an agent, an assistant) or
+    one of its declared events (a service), the approval events on a model's rows, and for a workflow the approval
+    events bound to it: those naming it, and those naming the model it approves without naming a workflow, as the
+    runtime fires them."""
+    name = element.full_name
+    found = []
+    for event in project.events:
+        data = event.ejson.doc.data if event.ejson.doc and isinstance(event.ejson.doc.data, dict) else {}
+        sender = str(data.get("sender") or data.get("model") or "")
+        if sender == name or sender.startswith(name + "."):
+            found.append(event)
+        elif isinstance(element, WorkflowElement) and event.kind == "workflow":
+            named = data.get("workflow")
+            if named == name or (not named and data.get("model") and data.get("model") == workflow_model(element)):
+                found.append(event)
+    return found

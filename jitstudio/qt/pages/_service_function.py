@@ -74,6 +74,13 @@ class ServiceFunctionTab(QObject):
         self.sig_dirty_changed.emit()
         return True
 
+    def forget(self, name: str) -> bool:
+        """Close the tab when it shows function `name`, which is about to be renamed or removed; False when its
+        unsaved edits kept it open."""
+        if self.editor is None or self.editor.function != name:
+            return True
+        return self.close()
+
     def _drop(self, editor: QtFunctionEditor) -> None:
         self.tabs.removeTab(self.tabs.indexOf(editor))
         editor.deleteLater()
