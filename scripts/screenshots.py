@@ -61,8 +61,8 @@ def fill_wizards(wizard, key: str) -> None:
         select_data(form.node, "orderAgent")
         select_data(form.node_operate, "afterNodeRun")
     elif key == "event:agent":
-        select_data(form.function, "refundOrder")
         select_data(form.stage, "postEvent")
+        form.functions.check("refundOrder")
         wizard.function.set_service("services.OrderSvc.logAgentTool")
     elif key == "model":
         for name, title, kind in (("number", "Invoice number", "Stext"), ("total", "Total", "Money"), ("dueDate", "Due date", "Date")):

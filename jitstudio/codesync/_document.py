@@ -13,7 +13,7 @@ from ._engine import Engine, check_parses, is_bare_pass, make_counter, without_s
 from ._errors import (CardNotFoundError, DocumentInvalidError, FieldValueError, FunctionNotFoundError,
                       InvalidEditError)
 from ._fields import apply, check_field_name
-from ._model import Card, CardKind, CodeError
+from ._model import ENDS_BODY, Card, CardKind, CodeError
 from ._parse import BOM, build_root, compiler_problem, find_function, has_scope_words, iter_functions, parse
 from ._tree import Slot
 from ._views import NESTING, CardViews
@@ -178,6 +178,14 @@ class FunctionDocument:
             if card_id in self._by_id:
                 return self._by_id[card_id]
         return self._views.card(slot, engine.text)
+
+    def reachable_index(self, parent: str | None, index: int | None) -> int:
+        """Where a new statement asked for at ``index`` of ``parent`` (None: the end of the function
+        body) goes so that it runs: at ``index``, or before the body's first return, raise, break or
+        continue when that comes earlier."""
+        siblings = self.cards if parent is None else self.card(parent).children
+        wanted = len(siblings) if index is None else min(index, len(siblings))
+        return next((i for i, card in enumerate(siblings[:wanted]) if card.kind in ENDS_BODY), wanted)
 
     def statement_text(self, card_id: str) -> str:
         """The exact source text of a card's line unit (leading comment lines included)."""

@@ -76,6 +76,8 @@ FIELD_NAMES: Mapping[CardKind, tuple[str, ...]] = MappingProxyType(
     }
 )
 READ_ONLY_FIELDS = frozenset({(CardKind.PUBLISH, "via"), (CardKind.BRANCH, "keyword"), (CardKind.CLAUSE, "keyword")})
+# Statements after which nothing else in the same body runs.
+ENDS_BODY = frozenset({CardKind.RETURN, CardKind.RAISE, CardKind.BREAK, CardKind.CONTINUE})
 
 
 @dataclass(frozen=True, eq=True)

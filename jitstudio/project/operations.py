@@ -318,8 +318,16 @@ def _plan_tool_switch(project, draft: EventDraft, edits: FileEdits) -> None:
     if not isinstance(agent, AgentElement) or agent.config is None:
         raise OperationError(f"agent '{draft.keys.get('sender')}' has no config.json to switch the tool event on in")
     switch = draft.tool
-    pointer = pointer_of(["tools", switch.tool, "enableFunctionList", switch.function, draft.keys.get("stage")])
-    doc = _json(edits, agent, agent.config.path).put(pointer, {"withData": switch.with_data})
+    if switch is None:
+        return
+    stage = draft.keys.get("stage")
+    doc = _json(edits, agent, agent.config.path)
+    for function in (switch.function, *switch.also):
+        doc = doc.put(pointer_of(["tools", switch.tool, "enableFunctionList", function, stage]), {"withData": switch.with_data})
+    for function in switch.switched_off:
+        pointer = pointer_of(["tools", switch.tool, "enableFunctionList", function, stage])
+        if pointer in doc.spans:
+            doc = doc.delete(pointer)
     edits.put(agent.config.path, doc.text)
 
 

@@ -196,11 +196,14 @@ def _get(item: Any, key: str) -> Any:
 @dataclass
 class AgentToolSwitch:
     """The tool function whose calls an agent event watches: `tools[tool].enableFunctionList[function][stage]` in
-    the agent's config.json, written as {"withData": with_data}."""
+    the agent's config.json, written as {"withData": with_data}. `also` are further functions of that tool switched
+    on alike; `switched_off` are functions of it whose switch for the stage is removed."""
 
     tool: int
     function: str | None
     with_data: bool = True
+    also: tuple[str, ...] = ()
+    switched_off: tuple[str, ...] = ()
 
 
 @dataclass

@@ -123,7 +123,8 @@ def test_assistant_event_wizard_lifecycle_with_service(qtbot, project, shop):
     type_into(qtbot, wizard.name, "TurnDone")
     choose(wizard.form.level, "lifecycle")
     choose(wizard.form.lifecycle, "turnEnd")
-    assert wizard.function.service_radio.isChecked()
+    assert wizard.function.inner_radio.isChecked()  # new events start with their inner function
+    click(qtbot, wizard.function.service_radio)
     _finish(qtbot, wizard)
     data = _ejson(shop, "TurnDone")
     assert data["operate"] == "turnEnd" and data["funcType"] == "Global"
@@ -135,10 +136,11 @@ def test_agent_event_wizard_switches_the_tool_stage_on(qtbot, project, shop):
     type_into(qtbot, wizard.name, "RefundRequested")
     choose(wizard.form.agent, "aiagents.OrderAgent")
     choose(wizard.form.tool, "0")
-    choose(wizard.form.function, "refundOrder")
     choose(wizard.form.stage, "postEvent")
-    click(qtbot, wizard.form.with_data)
-    assert not wizard.form.with_data.isChecked()
+    assert wizard.form.functions.checked() == ["getOrder"]  # getOrder's postEvent is on already
+    assert not wizard.form.with_data.isChecked()  # as getOrder's postEvent has it
+    wizard.form.functions.check("refundOrder")
+    click(qtbot, wizard.function.service_radio)
     choose(wizard.function.combo, "services.OrderSvc.logAgentTool")
     _finish(qtbot, wizard)
     data = _ejson(shop, "RefundRequested")

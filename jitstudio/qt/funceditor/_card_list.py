@@ -252,7 +252,8 @@ class CardListView(QScrollArea):
         self.actions.insert_card(CardKind.CLAUSE.value, fields, try_id, None)
 
     def insertion_point(self) -> tuple[str | None, int | None]:
-        """Where the palette inserts: into a selected branch, clause or block, else after the selected card."""
+        """Where the palette inserts: into a selected branch, clause or block, else after the selected card, else
+        (None, None): at the end of the function, which the editor keeps before a closing return."""
         if self.selected_id is None:
             return None, None
         row = self.rows[self.selected_id]

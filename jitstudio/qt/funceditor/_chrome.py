@@ -28,6 +28,7 @@ class FunctionToolbar(QFrame):
     def __init__(self, title: str, file_name: str, owner: QWidget):
         super().__init__(objectName="funcToolbar")
         self.title_label = QLabel(title, objectName="funcTitle")
+        self.title_label.setMinimumWidth(60)  # a long signature is cut rather than widen the page
         self.file_label = QLabel(file_name, objectName="hint")
         self.dirty_label = QLabel("● Unsaved", objectName="dirtyMark", visible=False)
         self.undo_action = QAction("↶", owner, toolTip="Undo (form and code)", shortcut=QKeySequence.StandardKey.Undo)

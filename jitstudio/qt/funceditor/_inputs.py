@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFocusEvent, QFontDatabase, QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QAction, QColor, QFocusEvent, QFontDatabase, QIcon, QKeyEvent, QKeySequence, QPainter, QPixmap,
+)
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QPlainTextEdit, QSizePolicy, QWidget
 
 
@@ -43,7 +45,36 @@ def picker_icon() -> QIcon:
     return small_icon(draw)
 
 
-class ExpressionEdit(QLineEdit):
+def _history_key(event: QEvent) -> bool:
+    return isinstance(event, QKeyEvent) and (event.matches(QKeySequence.StandardKey.Undo)
+                                             or event.matches(QKeySequence.StandardKey.Redo))
+
+
+class HistoryKeys:
+    """Ctrl+Z and Ctrl+Shift+Z in a card field. Typing not yet committed: Ctrl+Z drops it, and the field
+    shows the value in the code again. Nothing typed: the keys go up to the function editor, whose one
+    history undoes the last step of the form and the code alike; the field then shows the value that step
+    leaves in the code. The field's own undo never runs: it would show text the code does not hold."""
+
+    typing: Callable[[], bool]  # whether the field holds typing not yet committed
+    drop_typing: Callable[[], None]  # show the committed value again
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and _history_key(event):
+            event.accept()  # the key press comes here, not to a shortcut elsewhere
+            return True
+        return super().event(event)  # type: ignore[misc]
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not _history_key(event):
+            super().keyPressEvent(event)  # type: ignore[misc]
+        elif event.matches(QKeySequence.StandardKey.Undo) and self.typing():
+            self.drop_typing()
+        else:
+            event.ignore()  # up to the function editor
+
+
+class ExpressionEdit(HistoryKeys, QLineEdit):
     """An expression, a literal or a variable name. The ⋯ button offers event data and variables.
 
     An empty text commits None (which removes an optional value)."""
@@ -101,6 +132,13 @@ class ExpressionEdit(QLineEdit):
     def revert(self) -> None:
         self.setText(self._committed)
 
+    def typing(self) -> bool:
+        return self.text() != self._committed
+
+    def drop_typing(self) -> None:
+        self.revert()
+        self.setModified(False)
+
     def commit(self) -> None:
         """Commit the text when it changed since it was shown or last committed."""
         text = self.text()
@@ -144,7 +182,7 @@ class ChoiceEdit(QComboBox):
         pass
 
 
-class CodeBlockEdit(QPlainTextEdit):
+class CodeBlockEdit(HistoryKeys, QPlainTextEdit):
     """Statement text of a Code card; committed when focus leaves or on Ctrl+Enter."""
 
     sig_committed = Signal(object)
@@ -164,13 +202,20 @@ class CodeBlockEdit(QPlainTextEdit):
 
     def set_value(self, value: str | None) -> None:
         text = value or ""
+        typing = self.hasFocus() and self.typing()
         self._committed = text
-        if self.toPlainText() != text and not self.hasFocus():
+        if self.toPlainText() != text and not typing:
             self.setPlainText(text)
         self._fit_height()
 
     def revert(self) -> None:
         self.setPlainText(self._committed)
+
+    def typing(self) -> bool:
+        return self.toPlainText() != self._committed
+
+    def drop_typing(self) -> None:
+        self.revert()
 
     def _commit(self) -> None:
         text = self.toPlainText()

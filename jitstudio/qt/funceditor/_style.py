@@ -3,7 +3,7 @@
 STYLE = """
 QFrame#funcToolbar { background: palette(base); border-bottom: 1px solid palette(midlight); }
 QLabel#funcTitle { font-weight: 600; font-size: 10.5pt; }
-QLabel#dirtyMark { color: #bf8700; font-weight: 600; }
+QLabel#dirtyMark { color: palette(link-visited); font-weight: 600; }
 QFrame#syncBanner { background: #fff1f0; border: 1px solid #f3b7b3; border-radius: 6px; margin: 8px 10px 0 10px; }
 QFrame#syncBanner QLabel { color: #86181d; }
 QFrame#diskBanner { background: #fff8e1; border: 1px solid #e3c46b; border-radius: 6px; margin: 8px 10px 0 10px; }
@@ -23,10 +23,10 @@ QLabel#dragHandle { color: palette(placeholder-text); font-size: 12pt; }
 QLabel#fieldCaption { color: palette(placeholder-text); }
 QToolButton#modeToggle { color: palette(placeholder-text); border: 1px solid palette(mid); border-radius: 4px;
     font-size: 8pt; padding: 0; }
-QToolButton#modeToggle:hover { color: #2f6fdf; border-color: #2f6fdf; background: rgba(47, 111, 223, 18); }
+QToolButton#modeToggle:hover { color: palette(link); border-color: palette(link); background: rgba(47, 111, 223, 18); }
 QToolButton#modeToggle[target="expression"] { font-family: serif; font-style: italic; font-size: 10pt; }
-QLabel#fieldIssue, QLabel#cardIssue { color: #cf222e; font-size: 8.5pt; }
-QLabel#issueBadge { color: #cf222e; font-weight: 600; padding: 0 4px; }
+QLabel#fieldIssue, QLabel#cardIssue { color: palette(bright-text); font-size: 8.5pt; }
+QLabel#issueBadge { color: palette(bright-text); font-weight: 600; padding: 0 4px; }
 QFrame#dropMarker { background: #2f6fdf; border-radius: 1px; }
 QWidget#palette { background: palette(base); }
 QWidget#palette QTreeWidget { border: none; background: palette(base); }

@@ -18,7 +18,8 @@ from ...codesync import (
     expression_of, list_items, list_text, literal_editor_kind, literal_kind_for, literal_of, number_of, when_of,
     when_text,
 )
-from ._inputs import ExpressionEdit, picker_icon, small_icon
+from ..theme import text_color
+from ._inputs import ExpressionEdit, HistoryKeys, picker_icon, small_icon
 
 INVALID = object()  # what a literal editor holds while its text is not a value of its kind
 WHEN_KINDS = ("date", "datetime", "time")
@@ -80,7 +81,7 @@ def _format(kind: str, value: Any) -> str:
     return value if kind == "text" else repr(value)
 
 
-class LineLiteral(QLineEdit):
+class LineLiteral(HistoryKeys, QLineEdit):
     """Text, a number, a list of values, a date or a time on one line; commits on Enter or focus out when
     edited and readable (unreadable text turns red and commits nothing)."""
 
@@ -100,13 +101,22 @@ class LineLiteral(QLineEdit):
         self.textChanged.connect(self._mark)
         self.editingFinished.connect(self.finish)
         self._invalid: bool | None = None
+        self._shown = ""
         self._mark()
 
     def show_value(self, value: Any) -> None:
+        self._shown = _format(self.kind, value)
         if self.hasFocus() and self.isModified():
             return
-        self.setText(_format(self.kind, value))
+        self.setText(self._shown)
         self.setCursorPosition(0)
+
+    def typing(self) -> bool:
+        return self.isModified() and self.text() != self._shown
+
+    def drop_typing(self) -> None:
+        self.setText(self._shown)
+        self.setModified(False)
 
     def value(self) -> Any:
         return _parse(self.kind, self.text())
@@ -150,7 +160,7 @@ class LineLiteral(QLineEdit):
         self._invalid = invalid
         palette = QPalette()  # no roles of its own: the application's
         if invalid:
-            palette.setColor(QPalette.ColorRole.Text, QColor("#cf222e"))
+            palette.setColor(QPalette.ColorRole.Text, text_color("error"))
         self.setPalette(palette)
         self.setToolTip(f"Not written: this needs {_NEEDS[self.kind]}. ƒx switches to an expression."
                         if invalid else _TIPS.get(self.kind, ""))

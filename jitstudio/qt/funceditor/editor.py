@@ -8,10 +8,10 @@ from typing import Any, Callable, Iterable
 
 import shiboken6
 from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from ...codesync import CodeSyncError, FunctionDocument, FunctionNotFoundError
+from ...codesync import CardKind, CodeSyncError, FunctionDocument, FunctionNotFoundError
 from ...project import Project
 from ...project.files import TextFile, atomic_write_text
 from ..widgets.code_editor import Marker
@@ -21,8 +21,10 @@ from ._checks import CardChecks
 from ._chrome import FunctionToolbar, banner
 from ._code_view import FunctionCodeView
 from ._history import SourceCommand
+from ._inputs import CodeBlockEdit, ExpressionEdit
 from ._palette import StatementPalette
 from ._style import STYLE
+from ._value_edit import ValueEdit
 
 DEBOUNCE_MS = 300
 PALETTE_ROOM = 940  # narrower than this, the palette folds away until the Palette button asks for it
@@ -70,7 +72,7 @@ class QtFunctionEditor(QWidget):
         self.code_view.sig_redo.connect(self.redo)
         self.undo_stack.indexChanged.connect(self._update_actions)
         self.watcher = QFileSystemWatcher(self)
-        self.watcher.fileChanged.connect(lambda _p: QTimer.singleShot(50, self._disk_changed))
+        self.watcher.fileChanged.connect(lambda _p: QTimer.singleShot(50, self, self._disk_changed))
         self._watch()
         self.title_label.setText(f"{self.title_label.text()}({', '.join(self.doc.parameters)})")
         self._refresh()
@@ -199,7 +201,9 @@ class QtFunctionEditor(QWidget):
         self._update_actions()
 
     def flush_typing(self) -> None:
-        """Take what was typed into the document now (the debounce does this after a pause)."""
+        """Take what was typed into the document now (the debounce does this after a pause), and what is typed
+        in the focused card field (Ctrl+S and other shortcuts do not take the focus out of it)."""
+        self._commit_focused_field()
         self._debounce.stop()
         if not self._pending_typing:
             return
@@ -210,6 +214,21 @@ class QtFunctionEditor(QWidget):
         self.doc.update_source(text)
         self.undo_stack.push(SourceCommand(self._apply_source, "Typing", before, text, typing=True))
         self._refresh()
+
+    def _commit_focused_field(self) -> None:
+        focus = self.focusWidget()
+        if focus is None or not self.cards_view.isAncestorOf(focus):
+            return
+        for row in list(self.cards_view.rows.values()):
+            for field in row.editors.values():
+                if field is focus or field.isAncestorOf(focus):
+                    if isinstance(field, ValueEdit):
+                        field.commit_pending()
+                    elif isinstance(field, ExpressionEdit):
+                        field.commit()
+                    elif isinstance(field, CodeBlockEdit):
+                        field._commit()
+                    return
 
     def _apply_source(self, text: str) -> None:
         """Show `text` in both views (an undo or redo step, or a reload)."""
@@ -225,6 +244,15 @@ class QtFunctionEditor(QWidget):
             self.code_view.replace_text(text)
         finally:
             self._applying = False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Ctrl+Z and Ctrl+Shift+Z that a card field passed up (see `HistoryKeys`)."""
+        if event.matches(QKeySequence.StandardKey.Undo):
+            self.undo()
+        elif event.matches(QKeySequence.StandardKey.Redo):
+            self.redo()
+        else:
+            super().keyPressEvent(event)
 
     def undo(self) -> None:
         self.flush_typing()
@@ -265,7 +293,12 @@ class QtFunctionEditor(QWidget):
         return self._form_edit(f"Change {name}", change)
 
     def insert_card(self, kind: str, fields: dict, parent: str | None = None, index: int | None = None) -> str | None:
-        return self._form_edit(f"Add {kind}", lambda doc: doc.insert_card(kind, fields, parent, index).id)
+        """Add a card at `index` of `parent`; a statement never lands after a return, raise, break or
+        continue of its body, where it would never run, but before it."""
+        def change(doc: FunctionDocument) -> str:
+            at = index if kind in (CardKind.BRANCH, CardKind.CLAUSE) else doc.reachable_index(parent, index)
+            return doc.insert_card(kind, fields, parent, at).id
+        return self._form_edit(f"Add {kind}", change)
 
     def move_card(self, card_id: str, parent: str | None, index: int) -> str | None:
         return self._form_edit("Move card", lambda doc: doc.move_card(card_id, parent, index).id)

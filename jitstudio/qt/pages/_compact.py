@@ -18,5 +18,7 @@ def labels_above(pane: QWidget) -> None:
                 label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
                 label.setContentsMargins(0, 6, 0, 0)
                 label.setObjectName(label.objectName() or "fieldLabel")
+                if not label.text():
+                    label.setFixedHeight(0)  # above its field an empty label is only a gap
         if form.parentWidget() is not None:
             form.parentWidget().updateGeometry()  # the enclosing layouts cache the unwrapped width

@@ -4,11 +4,12 @@ project's to say (`jitstudio.project.rules`); the wizard shows it."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...project import EventDraft, OperationError, Project, create_event_from, event_draft_problems
 from ...project.pysource import MethodInfo
 from ..widgets.forms import AsyncChoice, FunctionChooser, form_layout, hint, row_label
+from ._dialog import WizardDialog
 
 
 class TriggerForm(QWidget):
@@ -56,11 +57,8 @@ class TriggerForm(QWidget):
     def fits(self, method: MethodInfo) -> bool:
         return method.has_var_args or len(method.params) == 1
 
-    def default_inner(self) -> bool:
-        return True
 
-
-class EventWizard(QDialog):
+class EventWizard(WizardDialog):
     """One dialog per event kind; `created` holds the new event's fullName after Finish."""
 
     form_class: type[TriggerForm] = TriggerForm
@@ -90,7 +88,6 @@ class EventWizard(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.finish = self.buttons.addButton("Finish", QDialogButtonBox.ButtonRole.AcceptRole)
         self.finish.setObjectName("finishButton")
-        self.finish.setDefault(True)
         self.buttons.accepted.connect(self._finish)
         self.buttons.rejected.connect(self.reject)
 
@@ -101,16 +98,12 @@ class EventWizard(QDialog):
         layout.addWidget(heading)
         layout.addWidget(intro)
         layout.addWidget(line)
-        layout.addLayout(top)
-        layout.addWidget(form)
-        layout.addLayout(bottom)
-        layout.addStretch(1)
+        layout.addWidget(self.scrolled_body(top, form, bottom), 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        self.make_finish_the_default()
 
-        self.function.set_project(project, form.fits, form.fit_rule)
-        if not form.default_inner() and self.function.service_radio.isEnabled():
-            self.function.service_radio.setChecked(True)
+        self.function.set_project(project, form.fits, form.fit_rule)  # a new event runs its inner function
         form.sig_changed.connect(lambda: self.function.set_project(project, form.fits, form.fit_rule))
         for signal in (self.name.textChanged, self.title_edit.textChanged, form.sig_changed, self.function.sig_changed, self.execution.sig_changed):
             signal.connect(self.validate)

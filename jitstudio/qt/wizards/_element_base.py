@@ -1,13 +1,14 @@
 """The shape of the `+` Model / Service / Approval workflow / AI agent / AI assistant dialogs."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ...project import OperationError, Project, check_name
 from ..widgets.forms import form_layout, hint, row_label
+from ._dialog import WizardDialog
 
 
-class ElementWizard(QDialog):
+class ElementWizard(WizardDialog):
     """The dialog every "+ element" form shares: name, title, the element's own rows, validation as you type.
 
     Each kind subclasses it with `build()` (its rows), `errors()` (its own checks) and
@@ -42,11 +43,11 @@ class ElementWizard(QDialog):
         layout.addWidget(QLabel(f"New {self.noun}", objectName="pageTitle"))
         layout.addWidget(hint(self.intro))
         layout.addWidget(QFrame(frameShape=QFrame.Shape.HLine, frameShadow=QFrame.Shadow.Sunken))
-        layout.addLayout(self.form)
-        layout.addStretch(1)
+        layout.addWidget(self.scrolled_body(self.form), 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.build()
+        self.make_finish_the_default()
         self.name.textChanged.connect(self.validate)
         self.validate()
 

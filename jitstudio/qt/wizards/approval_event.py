@@ -1,7 +1,7 @@
 """New approval event: workflow, timing (status change, node change, after processing), nodes or handle types."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QComboBox, QListWidget, QWidget
 
 from ...project import Project
 from ...project.schemas import WORKFLOW_OPERATE_LABELS, WORKFLOW_OPERATES
@@ -15,6 +15,13 @@ TIMING_HINTS = {
     "NodeChange": "Fires when the approval moves between nodes; pick the transitions below.",
     "NodeHandled": "Fires right after someone acts on a node; pick the node and the actions.",
 }
+
+
+def _show_rows(view: QListWidget, rows: int) -> None:
+    """However tight the dialog, the list keeps room for `rows` of its items (or all of them when fewer)."""
+    row = view.sizeHintForRow(0) if view.count() else view.fontMetrics().height() + 4
+    shown = max(1, min(rows, view.count()))
+    view.setMinimumHeight(min(row * shown + 2 * view.frameWidth(), view.maximumHeight()))
 
 
 class ApprovalTriggerForm(TriggerForm):
@@ -76,6 +83,7 @@ class ApprovalTriggerForm(TriggerForm):
                 if node.type == 1:
                     handled.append((node.name, f"{label}  ({node.name})"))
         self.trigger_nodes.set_items(transitions)
+        _show_rows(self.trigger_nodes, 4)
         fill_combo(self.handle_node, handled)
         self._handle_node_changed(emit=False)
         if emit:
@@ -84,6 +92,7 @@ class ApprovalTriggerForm(TriggerForm):
     def _handle_node_changed(self, *_args, emit: bool = True) -> None:
         node = next((n for n in self._nodes() if n.name == self.handle_node.currentData()), None)
         self.handle_types.set_items(list(START_HANDLES if node is not None and node.type == 0 else APPROVAL_HANDLES))
+        _show_rows(self.handle_types, 4)
         if emit:
             self.sig_changed.emit()
 

@@ -123,9 +123,6 @@ class AssistantTriggerForm(TriggerForm):
     def fits(self, method: MethodInfo) -> bool:
         return fits_count(self._argument_count())(method)
 
-    def default_inner(self) -> bool:
-        return False
-
     def load(self, data: dict) -> None:
         select_data(self.assistant, data.get("sender"))
         self._fill_nodes()

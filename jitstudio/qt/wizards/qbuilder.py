@@ -188,6 +188,7 @@ class QtFilterBuilder(QWidget):
     def _build(self, tree) -> None:
         if self.root_group is not None:
             self.group_host.removeWidget(self.root_group)
+            self.root_group.hide()  # until the event loop deletes it, it would still be drawn under the new rows
             self.root_group.deleteLater()
         if isinstance(tree, Condition):
             tree = Group("AND", (tree,))
