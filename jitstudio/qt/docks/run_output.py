@@ -34,7 +34,8 @@ class QtRunOutputPane(QWidget):
     def attach(self, runner: RuntimeRunner, title: str) -> None:
         """Show a runner's output from now on; Stop stops it."""
         if self.runner is not None:
-            for signal, slot in ((self.runner.sig_output, self.append), (self.runner.sig_finished, self._finished)):
+            for signal, slot in ((self.runner.sig_output, self.append), (self.runner.sig_finished, self._finished),
+                                 (self.runner.sig_records_closed, self._records_closed)):
                 try:
                     signal.disconnect(slot)
                 except (RuntimeError, TypeError):
@@ -46,6 +47,7 @@ class QtRunOutputPane(QWidget):
         self.runner = runner
         runner.sig_output.connect(self.append)
         runner.sig_finished.connect(self._finished)
+        runner.sig_records_closed.connect(self._records_closed)
         self.stop_button.clicked.connect(runner.stop)
         self.stop_button.setEnabled(True)
         self.status.setText(f"Running: {title}")
@@ -60,3 +62,8 @@ class QtRunOutputPane(QWidget):
         self.stop_button.setEnabled(False)
         self.status.setText(f"Process {how} (exit code {code})")
         self.append(f"\n── process {how}, exit code {code}\n")
+
+    def _records_closed(self, ids: list[int]) -> None:
+        if ids:
+            names = ", ".join(f"#{record_id}" for record_id in ids)
+            self.append(f"── the execution{'s' * (len(ids) > 1)} it left running ({names}) closed as failed\n")

@@ -61,6 +61,7 @@ class RecordsFeature(Feature):
         event_page = offering(page, "records")
         if event_page is not None:
             event_page.sig_open_records.connect(self.open_records)
+            event_page.sig_open_record.connect(self.open_record)
 
     def open_records(self, event_full_name: str | None = None, status: str | None = None) -> QtRecordsPage | None:
         """Open the record browser, filtered to one event or showing all events (reusing an open one)."""
@@ -73,6 +74,13 @@ class RecordsFeature(Feature):
             return None
         if status is not None:
             page.filter_bar.set_status(status)
+        return page
+
+    def open_record(self, event_full_name: str | None, record_id: int) -> QtRecordsPage | None:
+        """Open the record browser of an event on one of its executions (selected once its row is loaded)."""
+        page = self.open_records(event_full_name)
+        if page is not None:
+            page.reveal_record(record_id)
         return page
 
     def records_current(self) -> None:

@@ -37,7 +37,7 @@ class RunFeature(Feature):
             return
         from ...cli._process import runtime_args
 
-        self.app_runner.start(runtime_args(["run", str(project.root)]), cwd=project.root)
+        self.app_runner.start(runtime_args(["run", str(project.root)]), cwd=project.root, app_dir=project.root)
         self.output.attach(self.app_runner, f"Run {project.title}")
         self.dock.raise_()
 

@@ -1,36 +1,53 @@
-"""QtTestRunPanel: a payload editor prefilled for the event, Run / Stop, and the result of the run.
+"""QtTestRunPanel: a payload editor prefilled for the event, Run / Stop, and the result of the run, with a
+link to its execution record. Close (or Escape) hides the panel; the next Test run shows it again.
 
-The event runs in a separate runtime process (`python -m jitstudio event test …`), never in the IDE."""
+The event runs in a separate runtime process (`python -m jitstudio event test …`), never in the IDE. A run
+that is stopped has its execution closed as failed at once."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QStyle, QToolButton, QVBoxLayout, QWidget,
+)
 
-from ..icons import icon
+from ..icons import icon, standard
+from ..records._format import status_text_color
 from ..runner import RuntimeRunner, event_test_args, has_cli_command, parse_result
 from ..widgets.code_editor import CodeEditor
 
-STATUS_COLORS = {"success": "#1a7f37", "fail": "#d1242f", "running": "#9a6700"}
+
+def record_link(record_id: int) -> str:
+    return f'<a href="record:{record_id}">record {record_id}</a>'
 
 
 class QtTestRunPanel(QFrame):
     sig_runner_started = Signal(object, str)  # RuntimeRunner, title
     sig_result = Signal(dict)
+    sig_open_record = Signal(int)  # an execution record's id: show it in the record browser
 
     def __init__(self, root: Path, full_name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.root, self.full_name = Path(root), full_name
         self.runner = RuntimeRunner(self)
         self.runner.sig_finished.connect(self._finished)
+        self.runner.sig_records_closed.connect(self._records_closed)
         self.last_result: dict | None = None
         self.payload = CodeEditor(language="json")
         self.payload.setObjectName("payloadEditor")
         self.run_button = QPushButton(icon("play"), "Run", objectName="runTest")
         self.stop_button = QPushButton(icon("stop"), "Stop", objectName="stopTest", enabled=False)
-        self.status = QLabel("Edit the payload and press Run.", objectName="hint")
+        self.status = QLabel("Edit the payload and press Run.", objectName="hint", textFormat=Qt.TextFormat.RichText)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.status.linkActivated.connect(self._link_activated)
+        self.close_button = QToolButton(objectName="closeTestRun", autoRaise=True)
+        self.close_button.setIcon(standard(QStyle.StandardPixmap.SP_TitleBarCloseButton))
+        self.close_button.setToolTip("Close the test run panel (Esc); the next Test run opens it again")
+        self.close_button.clicked.connect(self.hide)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.hide, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.result = QPlainTextEdit(readOnly=True, objectName="testResult")
         self.result.setFont(self.payload.font())
         self.result.setPlaceholderText("The result (record id, status, output, error) appears here.")
@@ -42,6 +59,7 @@ class QtTestRunPanel(QFrame):
         bar.addWidget(self.status, 1)
         bar.addWidget(self.run_button)
         bar.addWidget(self.stop_button)
+        bar.addWidget(self.close_button)
         split = QSplitter()
         left, right = QWidget(), QWidget()
         for box, title, widget in ((left, "Payload (JSON)", self.payload), (right, "Result", self.result)):
@@ -83,7 +101,7 @@ class QtTestRunPanel(QFrame):
         """Start the runtime process with these arguments (the interpreter's, unless program is given)."""
         self.result.clear()
         self.last_result = None
-        self.runner.start(args, cwd=self.root, program=program)
+        self.runner.start(args, cwd=self.root, program=program, app_dir=self.root)
         self.run_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.status.setText("Running in the runtime process…")
@@ -108,10 +126,21 @@ class QtTestRunPanel(QFrame):
         self.last_result = result
         status = str(result.get("status", "finished"))
         record = result.get("recordId", result.get("record_id"))
-        color = STATUS_COLORS.get(status, "")
-        self.status.setText(f"<span style='color:{color}'><b>{status}</b></span>" + (f" — record {record}" if record is not None else ""))
+        color = status_text_color(status).name()
+        link = f" — {record_link(record)}" if isinstance(record, int) else ""
+        self.status.setText(f"<span style='color:{color}'><b>{status}</b></span>{link}")
         self.result.setPlainText(json.dumps(result, indent=2, ensure_ascii=False, default=str))
         self.sig_result.emit(result)
+
+    def _records_closed(self, ids: list[int]) -> None:
+        """The executions the stopped run left running were closed as failed: say so, with links."""
+        if ids:
+            links = ", ".join(record_link(record_id) for record_id in ids)
+            self.status.setText(f"Stopped — {links} closed as <b>failed</b>.")
+
+    def _link_activated(self, href: str) -> None:
+        if href.startswith("record:"):
+            self.sig_open_record.emit(int(href.partition(":")[2]))
 
     def shutdown(self) -> None:
         if self.runner.is_running():

@@ -46,7 +46,7 @@ class RerunController(QObject):
             raise RuntimeError("a re-run is already under way")
         self._record_id = record.id
         self.output = ""
-        self.runner.start(rerun_args(app_dir, record), cwd=app_dir)
+        self.runner.start(rerun_args(app_dir, record), cwd=app_dir, app_dir=app_dir)
         self.sig_started.emit(record.id)
         self.sig_runner_started.emit(self.runner, f"Re-run #{record.id} {record.event}")
 

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QChartView, QStackedBarSeries, QValueAxis
+from PySide6.QtCharts import QBarSet, QCategoryAxis, QChart, QChartView, QStackedBarSeries, QValueAxis
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...runtime.records import Bucket, Filters, Percentiles, RecordStore
+from ._axes import count_axis, time_labels
 from ._format import STATUS_COLORS, STATUS_LABELS, format_duration
 
 BUCKETS = 36
 STACK = ("success", "fail", "running")
+LABEL_GAP_PX = 24  # between two time labels
+AXES_AND_LEGEND_PX = 130  # of the view's width that the plot does not get
 
 
 @dataclass(frozen=True)
@@ -26,28 +28,15 @@ def load_chart(store: RecordStore, filters: Filters, buckets: int = BUCKETS) -> 
     return ChartData(store.histogram(filters, buckets), store.duration_percentiles(filters))
 
 
-def bucket_labels(buckets: list[Bucket]) -> list[str]:
-    """Unique labels for the buckets' start times, as short as their width allows."""
-    if not buckets:
-        return []
-    width_s = (buckets[0].end_us - buckets[0].start_us) / 1e6
-    if width_s < 60:
-        fmt = "%H:%M:%S"
-    elif _same_day(buckets):
-        fmt = "%H:%M"
-    elif width_s < 86_400:
-        fmt = "%d %H:%M"
-    else:
-        fmt = "%b %d"
-    labels = [datetime.fromtimestamp(b.start_us / 1e6).strftime(fmt) for b in buckets]
-    if len(set(labels)) < len(labels):
-        labels = [f"{label} ({n + 1})" for n, label in enumerate(labels)]
-    return labels
-
-
-def _same_day(buckets: list[Bucket]) -> bool:
-    first = datetime.fromtimestamp(buckets[0].start_us / 1e6).date()
-    return datetime.fromtimestamp(buckets[-1].end_us / 1e6).date() == first
+def fitting_time_labels(buckets: list[Bucket], width_px: float, metrics: QFontMetrics) -> dict[int, str]:
+    """As many distinct time labels as fit side by side in `width_px`."""
+    max_labels = len(buckets)
+    while True:
+        labels = time_labels(buckets, max_labels)
+        needed = sum(metrics.horizontalAdvance(label) + LABEL_GAP_PX for label in labels.values())
+        if needed <= width_px or max_labels <= 2:
+            return labels
+        max_labels = min(max_labels - 1, len(labels) - 1)
 
 
 class QtRecordsChart(QWidget):
@@ -59,6 +48,8 @@ class QtRecordsChart(QWidget):
         self.data: ChartData | None = None
         self.chart: QChart | None = None
         self.view: QChartView | None = None
+        self.x_axis: QCategoryAxis | None = None
+        self.shown_labels: dict[int, str] = {}  # bucket index → the time label under it
         self.canvas = QWidget()
         self.canvas_layout = QVBoxLayout(self.canvas)
         self.canvas_layout.setContentsMargins(0, 0, 0, 0)
@@ -133,26 +124,46 @@ class QtRecordsChart(QWidget):
             bar_set.append([float(b.counts.get(status, 0)) for b in data.buckets])
             series.append(bar_set)
         chart.addSeries(series)
-        x_axis = QBarCategoryAxis()
-        labels = bucket_labels(data.buckets)
-        x_axis.append(labels or [""])
-        x_axis.setLabelsAngle(-90)
         small = QFont(self.font())
-        small.setPointSizeF(max(6.5, small.pointSizeF() * 0.75))
+        small.setPointSizeF(max(6.5, small.pointSizeF() * 0.8))
+        x_axis = self.x_axis = QCategoryAxis()
+        x_axis.setRange(-0.5, max(1, len(data.buckets)) - 0.5)
+        x_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
         x_axis.setLabelsFont(small)
+        self.shown_labels = {}
+        self._label_x_axis()
         x_axis.setLabelsColor(text)
         x_axis.setGridLineVisible(False)
+        counts = count_axis(max((b.total for b in data.buckets), default=0))
         y_axis = QValueAxis()
-        peak = max((b.total for b in data.buckets), default=0)
-        y_axis.setRange(0, max(1, peak))
+        y_axis.setRange(0, counts.top)
+        y_axis.setTickCount(len(counts.ticks))
         y_axis.setLabelFormat("%d")
-        y_axis.setTickCount(3)
         y_axis.setLabelsFont(small)
         y_axis.setLabelsColor(text)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x_axis)
         series.attachAxis(y_axis)
+
+    def _label_x_axis(self) -> None:
+        """Label as many buckets as fit in the plot's width (again when that changes the labels)."""
+        if self.x_axis is None or self.view is None:
+            return
+        buckets = self.data.buckets if self.data else []
+        width = max(100, self.view.width() - AXES_AND_LEGEND_PX)
+        labels = fitting_time_labels(buckets, width, QFontMetrics(self.x_axis.labelsFont()))
+        if labels == self.shown_labels:
+            return
+        for label in self.x_axis.categoriesLabels():
+            self.x_axis.remove(label)
+        for index, label in labels.items():
+            self.x_axis.append(label, index)
+        self.shown_labels = labels
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._label_x_axis()
 
     def totals(self) -> dict[str, int]:
         """Executions per status over the chart's buckets."""

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget, QTreeWidget, Q
 
 from ...runtime.records import ExecutionRecord, RecordStore
 from ..widgets.code_editor import CodeEditor
-from ._format import STATUS_LABELS, format_duration, format_started, status_color
+from ._format import STATUS_LABELS, format_duration, format_started, status_color, status_text_color
 from ._rows import trigger_text
 from ._steps import QtExecutionPath
 
@@ -149,7 +149,7 @@ class QtRecordDetail(QWidget):
         self.detail = detail
         r = detail.record
         label = STATUS_LABELS.get(r.status, r.status)
-        self.title.setText(f'<span style="color:{status_color(r.status).name()}">{label}</span>'
+        self.title.setText(f'<span style="color:{status_text_color(r.status).name()}">{label}</span>'
                            f' · #{r.id} {r.event.rsplit(".", 1)[-1]}')
         self.title.setToolTip(r.event)
         duration = format_duration(r.duration_ms) if r.duration_ms is not None else "still running"

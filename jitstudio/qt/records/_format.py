@@ -11,8 +11,19 @@ STATUS_COLORS = {"success": "#1a7f37", "fail": "#d1242f", "running": "#bf8700", 
 STATUS_LABELS = {"success": "Success", "fail": "Failed", "running": "Running", "waiting": "Waiting"}
 
 
+THEME_TEXT_KINDS = {"success": "success", "fail": "error", "running": "warning"}
+
+
 def status_color(status: str) -> QColor:
     return QColor(STATUS_COLORS.get(status, "#6e7781"))
+
+
+def status_text_color(status: str) -> QColor:
+    """The colour of text that names a status, readable on the current theme's backgrounds."""
+    from ..theme import text_color
+
+    kind = THEME_TEXT_KINDS.get(status)
+    return text_color(kind) if kind else status_color(status)
 
 
 @lru_cache(maxsize=None)

@@ -62,7 +62,7 @@ def build_layout(self, event: str | None) -> None:
     filter_layout.addWidget(self.filter_bar)
 
     self.chart = QtRecordsChart()
-    self.chart.setMinimumHeight(150)
+    self.chart.setMinimumHeight(120)
     self.main_split.addWidget(self.chart)
     self.body_split = QSplitter(Qt.Orientation.Horizontal, objectName="recordsBodySplit")
     self.main_split.addWidget(self.body_split)
@@ -94,7 +94,7 @@ def build_layout(self, event: str | None) -> None:
 
     self.body_split.setStretchFactor(0, 1)
     self.body_split.setStretchFactor(1, 1)
-    self.body_split.setSizes([780, 620])
+    self.body_split.setSizes([700, 700])
     self.main_split.setStretchFactor(0, 0)
     self.main_split.setStretchFactor(1, 1)
     self.main_split.setSizes([170, 600])

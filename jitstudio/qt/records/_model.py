@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleDataSpan, Qt, Signal
 
 from ...runtime.records import Cursor, Filters, RecordStore
-from ._format import STATUS_LABELS, format_duration, format_started, short_event, status_color, status_icon
+from ._format import STATUS_LABELS, format_duration, format_started, short_event, status_icon, status_text_color
 from ._rows import RowBlock, RowColumns
 from ._tasks import RecordsBackend, Ticket
 
@@ -26,7 +26,6 @@ EVENT, TRIGGER, STATUS, STARTED, DURATION, ERROR = range(len(COLUMNS))
 DISPLAY, DECORATION, TOOLTIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole
 FOREGROUND, ALIGNMENT = Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-FAIL_COLOR = status_color("fail")
 
 
 def load_page(store: RecordStore, filters: Filters, after: Cursor | None, limit: int) -> tuple[RowBlock, Cursor | None]:
@@ -292,7 +291,7 @@ class RecordsTableModel(QAbstractTableModel):
             error = rows.errors.get(rows.ids[row], "")
             cell = {DISPLAY: error, TOOLTIP: error or None}
         if status == "fail" and column in (STATUS, ERROR):
-            cell[FOREGROUND] = FAIL_COLOR
+            cell[FOREGROUND] = status_text_color("fail")
         cell.setdefault(TOOLTIP, f"Execution #{rows.ids[row]}")
         return cell
 

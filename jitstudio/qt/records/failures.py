@@ -21,7 +21,7 @@ class QtFailureIndicator(QObject):
         self.button = QToolButton()
         self.button.setAutoRaise(True)
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.button.setStyleSheet("QToolButton { color: #c62828; font-weight: 600; }")
+        self.button.setStyleSheet("QToolButton { color: palette(bright-text); font-weight: 600; }")
         self.button.setToolTip("Failed executions in the last 24 hours — click to open them")
         self.button.clicked.connect(self.sig_open_failures)
         self.button.hide()

@@ -269,6 +269,12 @@ class QtRecordsPage(QtPage):
         self._request("detail", lambda store: load_detail(store, record_id),
                       lambda detail: self._detail_loaded(record_id, detail))
 
+    def reveal_record(self, record_id: int) -> None:
+        """Show one execution's detail now and select its row as soon as the row is loaded."""
+        if self.model.rows.row_of(record_id) < 0:
+            self._select_when_loaded = record_id
+        self.show_record(record_id)
+
     def _detail_loaded(self, record_id: int, detail: RecordDetail | None) -> None:
         if detail is None:
             self.detail.clear(f"Execution #{record_id} no longer exists.")

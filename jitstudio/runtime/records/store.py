@@ -10,10 +10,11 @@ from __future__ import annotations
 import functools
 import json
 import os
+import socket
 import threading
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 
 from . import query
 from .writer import COLUMNS, FINISH_COLUMNS, FINISH_WALL, RecordWriter, insert_rows, reserve_ids, path_text
@@ -156,6 +157,18 @@ class RecordStore:
                 status="fail", ended_at=now_us(),
                 error="Abandoned: the process running this execution ended before it finished"))
             return result.rowcount or 0
+
+    def fail_stopped(self, pid: int, error: str) -> list[int]:
+        """Mark as failed, with `error`, the `running` records of a process on this host that was stopped
+        (the IDE stops a test run's process); call once the process has ended. Returns their ids."""
+        left_running = and_(T.c.status == "running", T.c.process == f"{pid}@{socket.gethostname()}")
+        ended = now_us()
+        with self._db.write() as conn:
+            ids = list(conn.execute(select(T.c.id).where(left_running).order_by(T.c.id)).scalars())
+            if ids:
+                conn.execute(update(T).where(left_running, T.c.id.in_(ids)).values(
+                    status="fail", ended_at=ended, duration_ms=(ended - T.c.started_at) / 1000.0, error=error))
+            return ids
 
     def job_succeeded(self, job_id: str) -> bool:
         """Whether an attempt of this queued job has a committed success record."""
