@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar, QStackedWidget, QWidget,
@@ -20,6 +20,7 @@ from .features import DEFAULT_FEATURES, Feature, WindowApi, offering
 from .icons import icon
 from .menus import QtMainMenus
 from .pages import QtPage
+from .preferences import QtPreferencesDialog, apply_editor_preferences
 from .session import ProjectSession
 from .settings import Settings
 from .startup import DeferredLoading, after_first_paint
@@ -34,6 +35,10 @@ EXAMPLE = "shop"
 DOCK_FEATURES = QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable \
     | QDockWidget.DockWidgetFeature.DockWidgetFloatable
 BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
+# Below their own minimum a bottom dock's lists scroll: it must not set the window's minimum size.
+BOTTOM_DOCK_MINIMUM = QSize(200, 60)
+# A restored window stays this far inside the screen's free area, for the window manager's frame.
+FRAME_ALLOWANCE = QSize(16, 40)
 
 
 def import_pages() -> None:
@@ -53,6 +58,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings or Settings()
         self.session: ProjectSession | None = None
+        self._tabs_to_reopen: tuple[list[str], str | None] = ([], None)
         self.painted = False
         self.loading = DeferredLoading(self)
         self.loading.add("pages", import_pages)
@@ -122,6 +128,7 @@ class MainWindow(QMainWindow):
                 ("close_tab", "&Close tab", self.close_current, QKeySequence.StandardKey.Close),
                 ("close_app", "Close app", self.close_app, None)):
             add(name, text, slot, menu="File", section="save", shortcut=shortcut)
+        add("preferences", "&Preferences…", self.preferences_dialog, menu="File", section="preferences", shortcut="Ctrl+,")
         add("quit", "&Quit", self.close, menu="File", section="quit", shortcut=QKeySequence.StandardKey.Quit)
         add("find", "&Find in tree", self.find_in_tree, menu="Edit", section="find", shortcut="Ctrl+P")
         add("reload", "&Reload from disk", self.reload_project, menu="Edit", section="find", shortcut="Ctrl+R")
@@ -133,6 +140,10 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self, objectName=name)
         dock.setWidget(widget)
         dock.setFeatures(DOCK_FEATURES)
+        if area == BOTTOM:
+            hint = widget.minimumSizeHint()
+            widget.setMinimumSize(max(1, min(hint.width(), BOTTOM_DOCK_MINIMUM.width())),
+                                  max(1, min(hint.height(), BOTTOM_DOCK_MINIMUM.height())))
         same_area = [d for d in self.docks if self.dockWidgetArea(d) == area]
         self.addDockWidget(area, dock)
         if same_area:
@@ -173,6 +184,7 @@ class MainWindow(QMainWindow):
         if self.session is not None and not self.close_app():
             return False
         self.session = ProjectSession(root, self)
+        self._tabs_to_reopen = self.settings.open_tabs(root)
         self.session.sig_project_changed.connect(self._project_changed)
         self.session.sig_loading.connect(self._loading)
         self.session.sig_load_failed.connect(self._load_failed)
@@ -194,6 +206,7 @@ class MainWindow(QMainWindow):
     def close_app(self) -> bool:
         if not self.tabs.confirm_close_all():
             return False
+        self._remember_tabs()
         self.tabs.close_all()
         if self.session is not None:
             self.session.deleteLater()
@@ -231,6 +244,7 @@ class MainWindow(QMainWindow):
         if self.centre.currentWidget() is self.empty and self.tabs.count():
             self.centre.setCurrentWidget(self.tabs)
         self._load_the_rest()
+        self._reopen_remembered_tabs()
 
     def mark_failing_elements(self, counts: dict[str, int]) -> None:
         self.tree.set_failure_counts(counts)
@@ -246,6 +260,7 @@ class MainWindow(QMainWindow):
         if page.offers("open-file"):
             asking.sig_open_file.connect(lambda path, line: self.open_location(path, line))
         self.api.sig_page_added.emit(page)
+        apply_editor_preferences(page)
         self.tabs.add_page(page)
         self.centre.setCurrentWidget(self.tabs)
         return page
@@ -321,6 +336,34 @@ class MainWindow(QMainWindow):
     def current_page(self) -> QtPage | None:
         return self.tabs.currentWidget() if self.centre.currentWidget() is self.tabs else None
 
+    # -- the tabs an app had open, reopened with it
+    def _remember_tabs(self) -> None:
+        if self.session is not None:
+            current = self.tabs.currentWidget()
+            keys = [page.key for page in self.tabs.pages() if page.key]
+            self.settings.save_open_tabs(self.session.root, keys, current.key if isinstance(current, QtPage) else None)
+
+    def _reopen_remembered_tabs(self) -> None:
+        """After the app's first load: its tabs of last time, once the pages can be made."""
+        keys, current = self._tabs_to_reopen
+        self._tabs_to_reopen = ([], None)
+        if keys:
+            self.loading.when_done("pages", lambda: self._reopen_tabs(keys, current))
+
+    def _reopen_tabs(self, keys: list[str], current: str | None) -> None:
+        for key in keys:
+            if self.project is None:
+                return
+            if self.project.get(key) is not None:
+                self.open_element(key)
+            elif Path(key).is_file():
+                self.open_location(key, 1)
+            else:
+                self.open_page(key)
+        page = self.tabs.find(current) if current else None
+        if page is not None:
+            self.tabs.setCurrentWidget(page)
+
     def _current_changed(self, _index: int) -> None:
         page = self.tabs.currentWidget()
         self.api.sig_current_page_changed.emit(page)
@@ -374,6 +417,12 @@ class MainWindow(QMainWindow):
         self.tree_dock.raise_()
         self.tree.focus_search()
 
+    def preferences_dialog(self) -> QtPreferencesDialog:
+        dialog = self.findChild(QtPreferencesDialog) or QtPreferencesDialog(self.settings, self)
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
     def about(self) -> None:
         QMessageBox.about(self, "About jitstudio", f"<b>jitstudio {__version__}</b><p>A desktop IDE and local runtime for event-driven low-code apps laid out the JitAI way.</p>")
 
@@ -382,8 +431,23 @@ class MainWindow(QMainWindow):
         geometry, state = self.settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
+            self.fit_to_screen()
         if state is not None:
             self.restoreState(state)
+
+    def fit_to_screen(self) -> None:
+        """Shrink and move the window into its screen's free area (a layout saved on a larger screen, or at
+        a smaller scale factor, would open partly off screen)."""
+        screen = self.screen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        area = screen.availableGeometry()
+        width = max(min(self.width(), area.width() - FRAME_ALLOWANCE.width()), self.minimumSizeHint().width())
+        height = max(min(self.height(), area.height() - FRAME_ALLOWANCE.height()), self.minimumSizeHint().height())
+        self.resize(width, height)
+        x = max(area.left(), min(self.x(), area.right() + 1 - width - FRAME_ALLOWANCE.width()))
+        y = max(area.top(), min(self.y(), area.bottom() + 1 - height - FRAME_ALLOWANCE.height()))
+        self.move(x, y)
 
     def closeEvent(self, event) -> None:
         if not self.tabs.confirm_close_all():
@@ -391,6 +455,7 @@ class MainWindow(QMainWindow):
             return
         if self.session is not None:
             self.settings.save_window_state(self.saveGeometry(), self.saveState())
+            self._remember_tabs()
         self.tabs.close_all()
         self.api.sig_window_closing.emit()
         event.accept()

@@ -10,8 +10,8 @@ from .icons import icon
 
 # menu → (title, its sections in order)
 MAIN_MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "File": ("&File", ("open", "save", "quit")),
-    "Edit": ("&Edit", ("find",)),
+    "File": ("&File", ("open", "save", "preferences", "quit")),
+    "Edit": ("&Edit", ("undo", "clipboard", "find")),
     "Run": ("&Run", ("run", "records")),
     "View": ("&View", ("pages", "docks")),
     "Help": ("&Help", ("about",)),

@@ -65,8 +65,10 @@ def action(window, menu: str, text: str):
 
 def test_the_menus_keep_their_entries_in_their_sections(window):
     assert texts(window, "File") == ["&New", "New app from the &example…", "&Open app…", "Open &recent", "—", "&Save",
-                                     "Save a&ll", "&Close tab", "Close app", "—", "&Quit"]
-    assert texts(window, "Edit") == ["&Find in tree", "&Reload from disk"]
+                                     "Save a&ll", "&Close tab", "Close app", "—", "&Preferences…", "—", "&Quit"]
+    assert [text.split("\t")[0] for text in texts(window, "Edit")] == [
+        "&Undo", "&Redo", "—", "Cu&t", "&Copy", "&Paste", "Select &all", "—", "&Find…", "R&eplace…", "Find ne&xt",
+        "Find pre&vious", "&Go to line…", "&Find in tree", "&Reload from disk"]
     assert texts(window, "Run") == ["&Run app", "&Test run this event", "&Stop", "—", "Execution &records of this event"]
     assert texts(window, "View") == ["&Execution records (all events)", "—", "Elements", "Problems", "Messages", "Run output"]
     assert texts(window, "Help") == ["&About jitstudio"]

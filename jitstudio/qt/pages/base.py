@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from ..icons import icon
 
@@ -36,13 +36,21 @@ class ChangedOnDiskBar(QFrame):
         self.hide()
 
 
+def scrolling(content: QWidget) -> QScrollArea:
+    """`content` in a frameless scroll area, so that its height does not set the window's minimum height."""
+    area = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+    area.setWidget(content)
+    return area
+
+
 # What a page may offer, and the members it then has.
 CAPABILITIES: dict[str, tuple[str, ...]] = {
     "open-element": ("sig_open_element",),  # (fullName): open an element's page
     "open-function": ("sig_open_function",),  # (service fullName, function): open it in the function editor
     "open-file": ("sig_open_file",),  # (absolute path, line): open a file at a line
     "edit-function": ("edit_function",),  # (function name): show one of the element's functions
-    "records": ("sig_open_records",),  # (event fullName): its execution records; the page's key is the event
+    # (event fullName): its execution records, the page's key being the event; (event fullName, record id): one
+    "records": ("sig_open_records", "sig_open_record"),
     "test-run": ("run_test", "stop_test"),  # start a test run; stop one under way (False when none is)
     "runner": ("sig_runner_started",),  # (RuntimeRunner, title): a runtime process the page started
 }

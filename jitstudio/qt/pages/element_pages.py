@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import Callable
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
-    QWidget,
+    QDialog, QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QTabWidget, QTreeWidget, QTreeWidgetItem,
+    QVBoxLayout, QWidget,
 )
 
 from ...project import (
@@ -20,15 +21,16 @@ from ...project.schemas import WORKFLOW_NODE_TYPES
 from ..funceditor import QtFunctionEditor
 from ..icons import family_icon
 from ..widgets.forms import form_layout, row_label
+from ...project.references import subscribers
 from ._service_function import ServiceFunctionTab
-from .base import QtPage
+from ._service_panels import EventDescsPanel, FunctionsPanel
+from .base import QtPage, scrolling
 from .event_page import QtEventPage
 from .file_page import FileEditor
 from .header import PageHeader
 
 FAMILY_NOUNS = {"models": "Model", "services": "Service", "workflows": "Approval workflow", "aiagents": "AI agent", "aiassistants": "AI assistant"}
 FULL_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
-FUNCTION_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def table(headers: list[str], rows: list[list[str]], keys: list[str] | None = None) -> QTreeWidget:
@@ -50,22 +52,11 @@ def _section(text: str) -> QLabel:
 
 
 def overview_sections(project: Project, element: Element) -> list[tuple[str, QWidget]]:
-    """(title, table) per thing the element declares."""
+    """(title, table) per thing the element declares; a service's functions and events are `_service_panels`'."""
     sections = []
     if isinstance(element, ModelElement):
         sections.append(("Fields", table(["Field", "Type", "Title", "Parameters"],
                                           [[f.name, f.datatype, f.title, ", ".join(f"{k}={v}" for k, v in f.params.items() if k not in ("name", "title"))] for f in element.fields])))
-    elif isinstance(element, ServiceElement):
-        spec = element.spec
-        functions = spec.functionList if spec else []
-        rows = [[f.name, f.title, ", ".join(a.name for a in f.args), "yes" if f.name in element.methods else "missing"] for f in functions]
-        view = table(["Function", "Title", "Parameters", "In service.py"], rows)
-        view.setObjectName("serviceFunctions")
-        for index, function in enumerate(functions):
-            if function.name in element.methods:
-                view.topLevelItem(index).setData(0, FUNCTION_ROLE, function.name)
-        sections.append(("Functions", view))
-        sections.append(("Declared events (eventDescs)", table(["Event", "Title", "Description"], [[d.name, d.title, d.desc or ""] for d in (spec.eventDescs if spec else [])])))
     elif isinstance(element, WorkflowElement) and element.config_spec:
         config = element.config_spec
         sections.append(("Nodes", table(["Node", "Title", "Type"], [[n.name, n.title, WORKFLOW_NODE_TYPES.get(n.type, n.type)] for n in config.nodeList])))
@@ -83,16 +74,10 @@ def overview_sections(project: Project, element: Element) -> list[tuple[str, QWi
         rows = [[n.id, n.type, n.title, n.agent or n.function or "", "on" if n.events.backend else "off"] for n in config.nodes.values()]
         sections.append(("Nodes", table(["Node", "Type", "Title", "Runs", "Backend events"], rows)))
         sections.append(("Edges", table(["From", "To", "Condition"], [[e.sourceNode, e.targetNode, e.condition or ("else" if e.else_ else "")] for e in config.edges])))
-    events = [e for e in project.events if _subscribes(e, element)]
+    events = subscribers(project, element)
     if events:
         sections.append(("Events subscribed to it", table(["Event", "Title", "Enabled"], [[e.name, e.title, "yes" if e.enabled else "no"] for e in events], [e.full_name for e in events])))
     return sections
-
-
-def _subscribes(event: EventElement, element: Element) -> bool:
-    data = event.ejson.doc.data if event.ejson.doc and isinstance(event.ejson.doc.data, dict) else {}
-    sender = str(data.get("sender") or data.get("model") or "")
-    return sender == element.full_name or sender.startswith(element.full_name + ".") or data.get("workflow") == element.full_name
 
 
 class QtElementPage(QtPage):
@@ -107,7 +92,7 @@ class QtElementPage(QtPage):
         self.icon_name = {"models": "model", "services": "service", "workflows": "workflow", "aiagents": "agent", "aiassistants": "assistant"}.get(self.element.family, "code")
         noun = FAMILY_NOUNS.get(self.element.family, self.element.family)
         self.header = PageHeader(family_icon(self.element.family), self.element.title, f"{full_name}  ·  {noun}  ·  {self.element.type}")
-        self.save_button = self.header.add(QPushButton("Save", objectName="saveButton", enabled=False))
+        self.save_button = self.header.add_at_end(QPushButton("Save", objectName="saveButton", enabled=False))
         self.save_button.clicked.connect(self.save)
         self.tabs = QTabWidget(documentMode=True)
         self.overview = QWidget()
@@ -122,7 +107,7 @@ class QtElementPage(QtPage):
         self.sections_layout = QVBoxLayout(self.sections)
         self.sections_layout.setContentsMargins(0, 0, 0, 0)
         self.overview_layout.addWidget(self.sections, 1)
-        self.tabs.addTab(self.overview, "Overview")
+        self.tabs.addTab(scrolling(self.overview), "Overview")
         self.files: list[FileEditor] = []
         for path in self.element.files():
             if path.name == "__init__.py":
@@ -139,15 +124,22 @@ class QtElementPage(QtPage):
         self.reload_from_disk(project)
 
     def _fill_overview(self) -> None:
+        functions, events = getattr(self, "functions_panel", None), getattr(self, "events_panel", None)
+        selected = (functions.selected()[0] if functions else None, events.selected() if events else None)
         while self.sections_layout.count():
             widget = self.sections_layout.takeAt(0).widget()
             if widget is not None:
                 widget.deleteLater()
+        self.functions_panel: FunctionsPanel | None = None
+        self.events_panel: EventDescsPanel | None = None
+        if isinstance(self.element, ServiceElement):
+            self.functions_panel, self.events_panel = FunctionsPanel(self), EventDescsPanel(self)
+            self.sections_layout.addWidget(self.functions_panel, 2)
+            self.sections_layout.addWidget(self.events_panel, 1)
+            self.functions_panel.select(selected[0] or "")
+            self.events_panel.select(selected[1] or "")
         for title, view in overview_sections(self.project, self.element):
-            if view.objectName() == "serviceFunctions":
-                self.sections_layout.addLayout(self._functions_head(view))
-            else:
-                self.sections_layout.addWidget(_section(title))
+            self.sections_layout.addWidget(_section(title))
             self.sections_layout.addWidget(view, 1)
             view.itemActivated.connect(self._activated)
         problems = [p for p in self.project.problems if p.path.startswith(self.element.rel(self.element.directory) + "/")]
@@ -155,28 +147,33 @@ class QtElementPage(QtPage):
             self.sections_layout.addWidget(_section("Problems"))
             self.sections_layout.addWidget(table(["Problem", "File", "Line"], [[p.message, p.path, p.line] for p in problems]))
 
-    def _functions_head(self, view: QTreeWidget) -> QHBoxLayout:
-        """The Functions title with its Edit function button (also the table's context menu and double-click)."""
-        edit = QAction("Edit function", view, enabled=False)
-        edit.triggered.connect(lambda: self._activated(view.currentItem(), 0))
-        view.currentItemChanged.connect(lambda item, _old: edit.setEnabled(bool(item and item.data(0, FUNCTION_ROLE))))
-        view.addAction(edit)
-        view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        button = QPushButton("Edit function", objectName="editFunctionButton", enabled=False)
-        button.setToolTip("Open the selected function in the function editor (or double-click it)")
-        button.clicked.connect(edit.trigger)
-        edit.changed.connect(lambda: button.setEnabled(edit.isEnabled()))
-        head = QHBoxLayout()
-        head.addWidget(_section("Functions"))
-        head.addStretch(1)
-        head.addWidget(button)
-        return head
+    # -- what the service forms ask of the page (`_service_panels.ServiceHost`)
+
+    def ask(self, parent: QWidget, title: str, text: str) -> bool:
+        answer = QMessageBox.question(parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def run_form(self, form: QDialog) -> bool:
+        return form.exec() == QDialog.DialogCode.Accepted
+
+    def report(self, message: str) -> None:
+        self.sig_status.emit(message)
+
+    def apply_service_edit(self, write: Callable[[Project], list[str]]) -> str | None:
+        """Run one write of the service forms and show its result; why it was refused, or None."""
+        if self.is_dirty():
+            return "this page has unsaved edits; save or undo them first, then change the service"
+        try:
+            written = write(self.project)
+        except (OSError, ValueError) as exc:
+            return str(exc)
+        self.reload_from_disk(self.project.reload())
+        self.report(f"{self.key}: wrote {', '.join(written)}" if written else f"{self.key}: nothing to change")
+        return None
 
     def _activated(self, item: QTreeWidgetItem | None, _col: int) -> None:
         if item is None:
-            return
-        if item.data(0, FUNCTION_ROLE):
-            self.edit_function(item.data(0, FUNCTION_ROLE))
             return
         full_name = item.data(0, FULL_NAME_ROLE)
         if full_name:

@@ -28,7 +28,7 @@ from ..widgets.toggle import ToggleSwitch
 from ..wizards import TRIGGER_FORMS
 from ._compact import labels_above
 from .base import QtPage
-from .header import PageHeader
+from .header import ElidingLabel, PageHeader
 from .payloads import sample_payload
 from .test_run import QtTestRunPanel
 
@@ -39,6 +39,7 @@ def _section(title: str) -> QLabel:
 
 class QtEventPage(QtPage):
     sig_open_records = Signal(str)
+    sig_open_record = Signal(str, int)  # the event's fullName, an execution record's id
     sig_open_element = Signal(str)
     sig_open_function = Signal(str, str)
     sig_runner_started = Signal(object, str)
@@ -56,6 +57,13 @@ class QtEventPage(QtPage):
         self.enable_switch.setObjectName("enableSwitch")
         self.async_switch = ToggleSwitch("Async")
         self.async_switch.setObjectName("asyncSwitch")
+        self.enable_switch.setToolTip(
+            "Enabled: the runtime fires this event when its trigger happens.\n"
+            "Off: the trigger is ignored (a new event starts off). Written to e.json at once.")
+        self.async_switch.setToolTip(
+            "Async: the function runs on a worker after the triggering operation commits; a failure is recorded "
+            "but never undoes the operation.\nOff (synchronous): it runs inside the operation, and raising stops "
+            "or rolls back the operation. Written to e.json at once.")
         self.records_button = QPushButton(icon("records"), "Execution records", objectName="recordsButton")
         self.test_button = QPushButton(icon("play"), "Test run", objectName="testRunButton")
         for widget in (self.enable_switch, self.async_switch):
@@ -97,7 +105,7 @@ class QtEventPage(QtPage):
         self.trigger_button = QToolButton(objectName="triggerToggle", checkable=True, checked=True, autoRaise=True)
         self.trigger_button.toggled.connect(self._show_trigger)
         self.code_title = _section("Execution function")
-        self.code_note = QLabel(objectName="hint")
+        self.code_note = ElidingLabel(objectName="hint")
         self.open_service_button = QPushButton(icon("service"), "Open service")
         self.open_service_button.clicked.connect(self._open_service)
         code_head = QHBoxLayout()
@@ -128,8 +136,8 @@ class QtEventPage(QtPage):
         actions = QHBoxLayout()
         actions.setContentsMargins(16, 6, 12, 8)
         actions.addWidget(self.status, 1)
-        actions.addWidget(self.revert_button)
-        actions.addWidget(self.save_button)
+        self.header.add_at_end(self.revert_button)
+        self.header.add_at_end(self.save_button)
         self.outer.addWidget(self.header)
         self.outer.addWidget(self.vsplit, 1)
         self.outer.addLayout(actions)
@@ -144,6 +152,7 @@ class QtEventPage(QtPage):
         self.records_button.clicked.connect(lambda: self.sig_open_records.emit(self.key))
         self.test_button.clicked.connect(self.show_test_run)
         self.test_panel.sig_runner_started.connect(self.sig_runner_started)
+        self.test_panel.sig_open_record.connect(lambda record_id: self.sig_open_record.emit(self.key, record_id))
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self._revert)
         for signal in (self.title_edit.textChanged, self.form.sig_changed, self.function.sig_changed):
@@ -261,7 +270,9 @@ class QtEventPage(QtPage):
 
     # -- edits
     def _form_state(self):
-        return (self.title_edit.text(), self.form.keys(), self.function.is_inner(), self.function.func())
+        # an agent event's tool switches live in the agent's config.json, not in keys()
+        return (self.title_edit.text(), self.form.keys(), self.function.is_inner(), self.function.func(),
+                self.form.draft().tool)
 
     def _form_edited(self, *_args) -> None:
         self._update_dirty()

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QEvent, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush, QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QToolButton, QTreeView, QVBoxLayout, QWidget,
 )
 
 from ..icons import family_icon, icon
+from ..theme import text_color
 from .add_menu import build_add_menu
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 3
 NAME_ROLE = Qt.ItemDataRole.UserRole + 4
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 5
 TIP_ROLE = Qt.ItemDataRole.UserRole + 6
+MIN_WIDTH = 180  # "Search elements" and a nested element name stay readable
 
 
 class _Filter(QSortFilterProxyModel):
@@ -49,6 +51,7 @@ class QtElementTree(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.setMinimumWidth(MIN_WIDTH)
         self.search = QLineEdit(placeholderText="Search elements", clearButtonEnabled=True)
         self.search.setObjectName("treeSearch")
         self.plus = QToolButton(objectName="plusButton", toolTip="Add an element (event, model, service, …)")
@@ -154,9 +157,15 @@ class QtElementTree(QWidget):
         failed = self.failure_counts.get(item.data(FULL_NAME_ROLE), 0)
         item.setText(f"{item.data(NAME_ROLE)}   ⚠ {failed}" if failed else item.data(NAME_ROLE))
         bad = failed or item.data(PROBLEM_ROLE)
-        item.setForeground(QBrush(QColor("#c62828")) if bad else QBrush())
+        # without a foreground of its own the item takes the palette's text colour, in either theme
+        item.setData(QBrush(text_color("error", self.palette())) if bad else None, Qt.ItemDataRole.ForegroundRole)
         tip = item.data(TIP_ROLE)
         item.setToolTip(f"{tip}\n{failed} failed in the last 24 hours" if failed else tip)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.set_failure_counts(self.failure_counts)  # the theme changed: its error colour with it
 
     def _walk_source(self, parent: QModelIndex):
         for row in range(self.model.rowCount(parent)):
