@@ -98,14 +98,20 @@ def _blank(line: cst.EmptyLine) -> bool:
     return line.comment is None
 
 
-def remove_method(text: str, class_name: str | None, name: str) -> str:
-    """`text` without method `name`; comments above it stay, above what follows (`pass` when nothing is left)."""
+def _method_at(text: str, class_name: str | None, name: str) -> tuple[cst.Module, int, list, int]:
+    """The module, its class's index, the class body and the position of method `name` in it."""
     module = _module(text)
     index = _class_index(module, class_name)
     body = _body(module.body[index])
     position = _methods(body).get(name)
     if position is None:
         raise SourceEditError(f"service.py has no method '{name}'")
+    return module, index, body, position
+
+
+def remove_method(text: str, class_name: str | None, name: str) -> str:
+    """`text` without method `name`; comments above it stay, above what follows (`pass` when nothing is left)."""
+    module, index, body, position = _method_at(text, class_name, name)
     removed = body.pop(position)
     kept_comments = any(not _blank(line) for line in removed.leading_lines)
     if not body:
@@ -124,12 +130,7 @@ def set_parameters(text: str, class_name: str | None, name: str, params: list[st
     """`text` with the positional parameters after `self` of method `name` made `params`: one kept keeps its
     default and annotation, a new one after a parameter with a default gets `=None`; *args and keyword-only
     parameters stay."""
-    module = _module(text)
-    index = _class_index(module, class_name)
-    body = _body(module.body[index])
-    position = _methods(body).get(name)
-    if position is None:
-        raise SourceEditError(f"service.py has no method '{name}'")
+    module, index, body, position = _method_at(text, class_name, name)
     method = body[position]
     current = list(method.params.params)
     head = current[:1] if current and current[0].name.value in ("self", "cls") else []
