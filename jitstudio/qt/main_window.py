@@ -374,9 +374,15 @@ class MainWindow(QMainWindow):
 
     def save_current(self) -> bool:
         page = self.current_page()
-        return page.save() if page is not None and page.is_dirty() else True
+        if page is None:
+            return True
+        page.take_typing()
+        return page.save() if page.is_dirty() else True
 
     def save_all(self) -> bool:
+        page = self.current_page()
+        if page is not None:
+            page.take_typing()
         return all(page.save() for page in self.tabs.pages() if page.is_dirty())
 
     def close_current(self) -> None:

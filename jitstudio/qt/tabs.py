@@ -110,6 +110,7 @@ class QtPageTabs(QTabWidget):
     def close_page(self, page: QtPage | None, ask: bool = True) -> bool:
         if page is None:
             return True
+        page.take_typing()
         if ask and page.is_dirty():
             answer = self.ask(self, [page.title()])
             if answer == "cancel" or (answer == "save" and not page.save()):
@@ -127,6 +128,8 @@ class QtPageTabs(QTabWidget):
 
     def confirm_close_all(self) -> bool:
         """Ask once about every page with unsaved edits; True when it is fine to close them all."""
+        for page in self.pages():
+            page.take_typing()
         dirty = [p for p in self.pages() if p.is_dirty()]
         if not dirty:
             return True

@@ -113,3 +113,33 @@ def test_ctrl_z_drops_typing_not_yet_committed(qtbot, shop, project):
     assert line_edit.text() == 'post.get("amount")'
     line_edit.clearFocus()  # leaving the field commits nothing: there is nothing left to commit
     assert editor.text() == before and editor.undo_stack.count() == steps
+
+
+def test_ctrl_s_saves_what_was_typed_in_a_card_field_of_a_page_with_no_other_edit(qtbot, window, shop):
+    """Ctrl+S leaves the focus in the field, so its typing is not yet in the code and the page not yet
+    marked unsaved; the save takes it in first instead of skipping a page that looks clean. Closing the tab
+    asks about it too."""
+    from PySide6.QtCore import Qt
+
+    def type_into_first_card(text):
+        row = next(iter(page.function_editor.cards_view.rows.values()))
+        field = row.editors["target"]
+        field = field.focusProxy() or field
+        window.activateWindow()
+        field.setFocus()
+        field.selectAll()
+        qtbot.keyClicks(field, text)
+        return field
+
+    page = window.open_element("events.OrderPaidNotify")
+    assert not page.is_dirty()
+    field = type_into_first_card("paidRow")
+    qtbot.keyClick(field, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "paidRow = " in (shop / "events/OrderPaidNotify/inner.py").read_text()
+    assert not page.is_dirty()
+
+    type_into_first_card("other")
+    asked = []
+    window.tabs.ask = lambda parent, names: asked.append(names) or "cancel"
+    assert not window.tabs.close_page(page)
+    assert asked == [[page.title()]]

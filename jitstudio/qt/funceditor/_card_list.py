@@ -65,7 +65,7 @@ class CardListView(QScrollArea):
     def __init__(self, actions: FormActions, catalog: EditorCatalog, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("cardList")
-        self.actions = actions
+        self.form_actions = actions
         self.catalog = catalog
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -217,13 +217,13 @@ class CardListView(QScrollArea):
             self.rows[self.selected_id].set_selected(True)
 
     def commit(self, row: CardRow, name: str, value: Any) -> None:
-        error = self.actions.edit_field(row.card.id, name, value)
+        error = self.form_actions.edit_field(row.card.id, name, value)
         if error:
             row.show_error(name, error)
             self._shown_tops = {}
 
     def delete(self, card_id: str) -> None:
-        self.actions.delete_card(card_id)
+        self.form_actions.delete_card(card_id)
 
     def position_of(self, card_id: str) -> tuple[str | None, int]:
         row = self.rows[card_id]
@@ -239,17 +239,17 @@ class CardListView(QScrollArea):
         parent, index = self.position_of(card_id)
         target = index + delta
         if 0 <= target < len(self._siblings(parent)):
-            self.actions.move_card(card_id, parent, target)
+            self.form_actions.move_card(card_id, parent, target)
 
     def add_branch(self, if_id: str, with_condition: bool) -> None:
         branches = self.rows[if_id].card.children
         before_else = sum(1 for b in branches if b.fields["keyword"] != "else")
         fields = {"condition": "True"} if with_condition else {}
-        self.actions.insert_card(CardKind.BRANCH.value, fields, if_id, before_else if with_condition else None)
+        self.form_actions.insert_card(CardKind.BRANCH.value, fields, if_id, before_else if with_condition else None)
 
     def add_clause(self, try_id: str, keyword: str) -> None:
         fields = {"exception": "Exception"} if keyword == "except" else {"keyword": keyword}
-        self.actions.insert_card(CardKind.CLAUSE.value, fields, try_id, None)
+        self.form_actions.insert_card(CardKind.CLAUSE.value, fields, try_id, None)
 
     def insertion_point(self) -> tuple[str | None, int | None]:
         """Where the palette inserts: into a selected branch, clause or block, else after the selected card, else
@@ -308,7 +308,7 @@ class CardListView(QScrollArea):
         body, index = self.drop_target(pos)
         if mime.hasFormat(NEW_CARD_MIME):
             spec = json.loads(bytes(mime.data(NEW_CARD_MIME).data()).decode())
-            self.actions.insert_card(spec["kind"], spec["fields"], body.parent_id, index)
+            self.form_actions.insert_card(spec["kind"], spec["fields"], body.parent_id, index)
             return
         card_id = bytes(mime.data(CARD_MIME).data()).decode()
         if card_id not in self.rows:
@@ -317,4 +317,4 @@ class CardListView(QScrollArea):
         if parent == body.parent_id and current < index:
             index -= 1
         if parent != body.parent_id or current != index:
-            self.actions.move_card(card_id, body.parent_id, index)
+            self.form_actions.move_card(card_id, body.parent_id, index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from ..icons import icon
 
@@ -92,6 +92,19 @@ class QtPage(QWidget):
         if dirty != self._dirty:
             self._dirty = dirty
             self.sig_dirty_changed.emit(dirty)
+
+    def take_typing(self) -> None:
+        """Take in what is being typed in the page's focused field, which a shortcut (Ctrl+S, Ctrl+W) leaves
+        focused and so uncommitted: an editor on the way up from the focus that offers `flush_typing` does it."""
+        widget = QApplication.focusWidget()
+        if widget is None or not self.isAncestorOf(widget):
+            return
+        while widget is not None and widget is not self:
+            flush = getattr(widget, "flush_typing", None)
+            if callable(flush):
+                flush()
+                return
+            widget = widget.parentWidget()
 
     def save(self) -> bool:
         """Write unsaved edits; returns False when they could not be saved (the page says why)."""

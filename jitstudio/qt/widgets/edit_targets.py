@@ -83,7 +83,7 @@ def _history_action(widget: QWidget, operation: str) -> QAction | None:
     key = QKeySequence(HISTORY_KEYS[operation])
     holder: QWidget | None = widget
     while holder is not None and shiboken6.isValid(holder):
-        for action in QWidget.actions(holder):  # not holder.actions(): the card list names its editor `actions`
+        for action in holder.actions():
             if action.shortcut() == key:
                 return action
         holder = holder.parentWidget()

@@ -185,6 +185,9 @@ def time_range(db: Database, filters: Filters) -> tuple[int, int] | None:
     return first, last
 
 
+MIN_SPANNED_BUCKET_US = 1_000_000  # buckets over the records' own span are at least this wide
+
+
 def histogram(db: Database, filters: Filters, buckets: int) -> list[Bucket]:
     """`buckets` equal time buckets over [since, until) (or the matching records' span) with counts by status."""
     if buckets < 1:
@@ -198,6 +201,8 @@ def histogram(db: Database, filters: Filters, buckets: int) -> list[Bucket]:
             return []
         lo = span[0] if lo is None else lo
         hi = span[1] + 1 if hi is None else hi
+        if filters.since is None and hi - lo < buckets * MIN_SPANNED_BUCKET_US:
+            lo = hi - buckets * MIN_SPANNED_BUCKET_US  # a few runs close together: seconds, not microseconds
     width = max(1, -(-(hi - lo) // buckets))
     # One count per status and bucket: each is a range of an index that covers it, so the whole chart is one
     # pass over the matching index entries, with no grouping sort.
