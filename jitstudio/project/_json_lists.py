@@ -3,24 +3,13 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from typing import Any
 
-from .jsondoc import JsonDocument, pointer_of
+from .jsondoc import JsonDocument, indent_unit, line_indent, pointer_of
 
 
 def _items(doc: JsonDocument, pointer: str) -> list:
     return [doc.spans[f"{pointer}/{i}"].value for i in range(len(doc.get(pointer)))]
-
-
-def _line_indent(text: str, offset: int) -> str:
-    line = text[text.rfind("\n", 0, offset) + 1 : offset]
-    return line[: len(line) - len(line.lstrip())]
-
-
-def _indent_unit(text: str) -> str:
-    m = re.search(r"\n([ \t]+)\S", text)
-    return m.group(1) if m else "  "
 
 
 ONE_LINE_WIDTH = 100
@@ -50,7 +39,7 @@ def append_item(doc: JsonDocument, pointer: str, value: Any) -> JsonDocument:
     text = doc.text
     if not items:
         span = doc.spans[pointer].value
-        indent, unit = _line_indent(text, span.start), _indent_unit(text)
+        indent, unit = line_indent(text, span.start), indent_unit(text)
         body = f"[\n{indent}{unit}{dumps_readable(value, indent + unit, unit)}\n{indent}]"
         return JsonDocument.parse(text[: span.start] + body + text[span.end :])
     last = items[-1]
@@ -60,7 +49,7 @@ def append_item(doc: JsonDocument, pointer: str, value: Any) -> JsonDocument:
         gap = text[doc.spans[pointer].value.start + 1 : last.start]
         separator = gap if "\n" in gap else " "
     if "\n" in text[last.start : last.end]:
-        dumped = dumps_readable(value, _line_indent(text, last.start), _indent_unit(text))
+        dumped = dumps_readable(value, line_indent(text, last.start), indent_unit(text))
     else:
         dumped = json.dumps(value, ensure_ascii=False)
     return JsonDocument.parse(text[: last.end] + "," + separator + dumped + text[last.end :])
@@ -101,7 +90,7 @@ def insert_item(doc: JsonDocument, pointer: str, index: int, value: Any) -> Json
     separator = text[after : items[index].start] or " "
     target = items[index]
     if "\n" in text[target.start : target.end]:
-        dumped = dumps_readable(value, _line_indent(text, target.start), _indent_unit(text))
+        dumped = dumps_readable(value, line_indent(text, target.start), indent_unit(text))
     else:
         dumped = json.dumps(value, ensure_ascii=False)
     return JsonDocument.parse(text[: target.start] + dumped + "," + separator + text[target.start :])

@@ -221,7 +221,7 @@ class JsonDocument:
         members = [p for p, loc in self.spans.items() if loc.key and p.rsplit("/", 1)[0] == parent]
         if not members:
             outer_indent = self._indent_at(span.start)
-            inner_indent = outer_indent + _indent_unit(text)
+            inner_indent = outer_indent + indent_unit(text)
             newline = "\r\n" if "\r\n" in text else "\n"
             dumped = self._dump(value, indent=inner_indent)
             member = f'{newline}{inner_indent}{json.dumps(key, ensure_ascii=False)}: {dumped}{newline}{outer_indent}'
@@ -236,9 +236,7 @@ class JsonDocument:
         return self._splice(last.value.end, last.value.end, insert)
 
     def _indent_at(self, offset: int) -> str:
-        line_start = self.text.rfind("\n", 0, offset) + 1
-        line = self.text[line_start:offset]
-        return line[: len(line) - len(line.lstrip())]
+        return line_indent(self.text, offset)
 
     def _dump(self, value: Any, offset: int | None = None, indent: str | None = "") -> str:
         """The text of value; containers spread over lines indented from `indent` (or the line at offset),
@@ -246,7 +244,7 @@ class JsonDocument:
         if isinstance(value, (dict, list)) and value and indent is not None:
             if offset is not None:
                 indent = self._indent_at(offset)
-            body = json.dumps(value, ensure_ascii=False, indent=_indent_unit(self.text))
+            body = json.dumps(value, ensure_ascii=False, indent=indent_unit(self.text))
             newline = "\r\n" if "\r\n" in self.text else "\n"
             return body.replace("\n", newline + indent)
         return json.dumps(value, ensure_ascii=False)
@@ -289,7 +287,14 @@ def _check_number(text: str, start: int, end: int) -> None:
         raise JsonSyntaxError(message, line, col, start)
 
 
-def _indent_unit(text: str) -> str:
+def line_indent(text: str, offset: int) -> str:
+    """The whitespace that starts the line holding `offset`."""
+    line = text[text.rfind("\n", 0, offset) + 1 : offset]
+    return line[: len(line) - len(line.lstrip())]
+
+
+def indent_unit(text: str) -> str:
+    """One level of the document's indentation (two spaces when it has none)."""
     m = re.search(r"\n([ \t]+)\S", text)
     return m.group(1) if m else "  "
 

@@ -29,7 +29,6 @@ def _scan(block: QTextBlock, index: int, bracket: str, forward: bool) -> int | N
     depth, lines = 0, 0
     while block.isValid() and lines < MAX_LINES:
         text = block.text()
-        offsets = _utf16_offsets(text)
         indices = range(index, len(text)) if forward else range(index, -1, -1)
         for i in indices:
             if text[i] == bracket:
@@ -37,7 +36,7 @@ def _scan(block: QTextBlock, index: int, bracket: str, forward: bool) -> int | N
             elif text[i] == partner:
                 depth -= 1
                 if depth == 0:
-                    return block.position() + offsets[i]
+                    return block.position() + (i if text.isascii() else _utf16_offsets(text)[i])
         block = block.next() if forward else block.previous()
         index = 0 if forward else len(block.text()) - 1
         lines += 1
