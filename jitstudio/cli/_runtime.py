@@ -81,6 +81,12 @@ def _print_table(columns: list[str], rows: list[dict]) -> None:
     print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 
+def _cmd_session(args) -> int:
+    from ._session import cmd_session
+
+    return cmd_session(args)
+
+
 # -- call, publish, event test ---------------------------------------------------------------------------------
 
 def cmd_call(args) -> int:
@@ -166,6 +172,9 @@ def register(subparsers) -> None:
             _with_timeout(parser, "none")
         parser.add_argument("model", metavar="MODEL")
         parser.add_argument("id", metavar="ID")
+    session = _with_timeout(_with_db(ops.add_parser(
+        "session", help="serve the app's data to the IDE: JSON requests on stdin, answers on stdout")), "30 s")
+    session.set_defaults(func=_cmd_session)
     listing = _with_db(ops.add_parser("list", help="list rows, optionally filtered by a Q expression"))
     listing.add_argument("model", metavar="MODEL")
     listing.add_argument("--filter", metavar="Q", help="e.g. \"Q(Q('status', '=', 'paid'))\"")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ...errors import AppError
 from ..data import units
-from ..execution import Outcome, RunOptions, current_chain, current_execution, run_recorded
+from ..execution import Outcome, RunOptions, current_chain, current_execution, run_recorded, scoped_request
 from ..values import JitDict, model_event_parts
 from .handlers import Handlers
 from .index import CompiledEvent, EventIndex, get_sender
@@ -140,7 +140,7 @@ class Dispatcher:
         ctx = current_execution()
         payload: dict[str, Any]
         if ctx is None:
-            payload = {"args": list(args), "kwargs": kwargs, "chain": [], "parent": None, "request": None}
+            payload = {"args": list(args), "kwargs": kwargs, "chain": [], "parent": None, "request": scoped_request()}
         else:
             payload = {"args": list(args), "kwargs": kwargs, "chain": list(ctx.chain), "parent": ctx.record_id,
                        "request": ctx.request_id}

@@ -7,11 +7,12 @@ from ... import lazy_exports
 
 __all__ = [
     "ExecutionContext", "HandlerTimeout", "Outcome", "RunOptions", "Tracer", "current_chain", "current_event", "current_execution",
+    "request_scope", "scoped_request",
     "error_text", "run_recorded", "step", "traceback_frames",
 ]
 
 if TYPE_CHECKING:
-    from .context import ExecutionContext, current_chain, current_event, current_execution
+    from .context import ExecutionContext, current_chain, current_event, current_execution, request_scope, scoped_request
     from .outcome import Outcome
     from .run import RunOptions, run_recorded, traceback_frames
     from .steps import step
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from .watchdog import HandlerTimeout
 else:
     __getattr__, __dir__ = lazy_exports(__name__, {
-        ".context": ("ExecutionContext", "current_chain", "current_event", "current_execution"),
+        ".context": ("ExecutionContext", "current_chain", "current_event", "current_execution", "request_scope", "scoped_request"),
         ".outcome": ("Outcome",),
         ".run": ("RunOptions", "run_recorded", "traceback_frames"),
         ".steps": ("step",),

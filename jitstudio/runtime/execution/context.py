@@ -2,14 +2,15 @@
 the request it belongs to and its tracer, carried through `contextvars` so nested executions link up."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
     from ..records import RecordStore
     from .tracing import Tracer
 
-__all__ = ["ExecutionContext", "current_chain", "current_execution", "current_event"]
+__all__ = ["ExecutionContext", "current_chain", "current_execution", "current_event", "request_scope", "scoped_request"]
 
 
 class ExecutionContext:
@@ -52,3 +53,22 @@ def current_event() -> str | None:
     """The fullName of the event (or function) whose execution is running, None outside any."""
     ctx = _current.get()
     return ctx.event if ctx is not None else None
+
+
+_request: ContextVar[str | None] = ContextVar("jitstudio_request", default=None)
+
+
+@contextmanager
+def request_scope(request_id: str) -> Iterator[str]:
+    """Every execution started in this block outside any other, and every async one it queues, belongs to
+    request `request_id`: one write from a tool (the IDE's data tab) is found again with all it fired."""
+    token = _request.set(request_id)
+    try:
+        yield request_id
+    finally:
+        _request.reset(token)
+
+
+def scoped_request() -> str | None:
+    """The request of the enclosing `request_scope`, if any."""
+    return _request.get()

@@ -13,7 +13,7 @@ from time import perf_counter_ns
 from typing import Any, Callable, Sequence
 
 from ..records import RecordStore
-from .context import ExecutionContext, _current
+from .context import ExecutionContext, _current, scoped_request
 from .outcome import Outcome
 from .tracing import error_text, new_tracer
 from .watchdog import WATCHDOG, fired_by, timeout_error
@@ -62,7 +62,7 @@ def run_recorded(store: RecordStore, *, event: str, event_type: str = "", sender
     else:
         full_chain = (*parent.chain, event) if inherited else (event,)
     if not request_id:
-        request_id = parent.request_id if inherited else f"{_REQUEST_PREFIX}{next(_request_numbers):012x}"
+        request_id = parent.request_id if inherited else (scoped_request() or f"{_REQUEST_PREFIX}{next(_request_numbers):012x}")
     root_id = parent.root_id if inherited else None
     record_id = store.begin(event=event, event_type=event_type, sender=sender, operate=operate, input=input,
                             parent_id=parent_id, attempt=attempt, is_async=is_async, rerun_of=rerun_of,

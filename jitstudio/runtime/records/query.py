@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Integer, String, and_, bindparam, delete, func, or_, select, tuple_
 from sqlalchemy.exc import DBAPIError
 
+from ..data.db import interrupt_when
 from .model import Bucket, Cursor, Percentiles
 from .schema import STATUSES, SUMMARY_COLUMNS, Database, now_us, records_table, to_us
 
@@ -139,7 +140,7 @@ def count(db: Database, filters: Filters, cancel: threading.Event | None) -> int
         return None
     with db.read() as conn:
         raw = conn.connection.dbapi_connection
-        stop = _interrupt_when(raw, cancel, db.is_sqlite)
+        stop = interrupt_when(raw, cancel, db.is_sqlite)
         try:
             return conn.execute(stmt, params).scalar_one()
         except DBAPIError:
@@ -148,29 +149,6 @@ def count(db: Database, filters: Filters, cancel: threading.Event | None) -> int
             raise
         finally:
             stop()
-
-
-def _interrupt_when(raw: Any, cancel: threading.Event, sqlite: bool):
-    """Arrange for the running statement on `raw` to be interrupted once `cancel` is set; returns the undo."""
-    if sqlite:
-        raw.set_progress_handler(lambda: 1 if cancel.is_set() else 0, 2_000)
-        return lambda: raw.set_progress_handler(None, 0)
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.is_set():
-            if cancel.wait(0.02):
-                if not done.is_set():
-                    getattr(raw, "cancel_safe", raw.cancel)()
-                return
-
-    watcher = threading.Thread(target=watch, name="records-count-cancel", daemon=True)
-    watcher.start()
-
-    def stop() -> None:
-        done.set()
-        watcher.join()
-    return stop
 
 
 def time_range(db: Database, filters: Filters) -> tuple[int, int] | None:
