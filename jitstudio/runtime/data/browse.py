@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, false, func, or_, select
 
-from .db import interrupt_when
+from ..records.query import interrupt_when
 from .sqlfilter import QueryError, coerce, to_sql
 from .tables import ModelTable
 from . import units

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import threading
 import time
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -112,26 +110,3 @@ def is_sqlite(engine: Engine) -> bool:
 def describe(url: str) -> str:
     """The URL without its password, for messages."""
     return make_url(url).render_as_string(hide_password=True)
-
-
-def interrupt_when(raw: Any, cancel: threading.Event, sqlite: bool):
-    """Arrange for the running statement on `raw` to be interrupted once `cancel` is set; returns the undo."""
-    if sqlite:
-        raw.set_progress_handler(lambda: 1 if cancel.is_set() else 0, 2_000)
-        return lambda: raw.set_progress_handler(None, 0)
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.is_set():
-            if cancel.wait(0.02):
-                if not done.is_set():
-                    getattr(raw, "cancel_safe", raw.cancel)()
-                return
-
-    watcher = threading.Thread(target=watch, name="query-cancel", daemon=True)
-    watcher.start()
-
-    def stop() -> None:
-        done.set()
-        watcher.join()
-    return stop

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Integer, String, and_, bindparam, delete, func, or_, select, tuple_
 from sqlalchemy.exc import DBAPIError
 
-from ..data.db import interrupt_when
 from .model import Bucket, Cursor, Percentiles
 from .schema import STATUSES, SUMMARY_COLUMNS, Database, now_us, records_table, to_us
 
@@ -149,6 +148,29 @@ def count(db: Database, filters: Filters, cancel: threading.Event | None) -> int
             raise
         finally:
             stop()
+
+
+def interrupt_when(raw: Any, cancel: threading.Event, sqlite: bool):
+    """Arrange for the running statement on `raw` to be interrupted once `cancel` is set; returns the undo."""
+    if sqlite:
+        raw.set_progress_handler(lambda: 1 if cancel.is_set() else 0, 2_000)
+        return lambda: raw.set_progress_handler(None, 0)
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if cancel.wait(0.02):
+                if not done.is_set():
+                    getattr(raw, "cancel_safe", raw.cancel)()
+                return
+
+    watcher = threading.Thread(target=watch, name="query-cancel", daemon=True)
+    watcher.start()
+
+    def stop() -> None:
+        done.set()
+        watcher.join()
+    return stop
 
 
 def time_range(db: Database, filters: Filters) -> tuple[int, int] | None:
