@@ -1,6 +1,7 @@
 """IDE features that join the main window through `WindowApi`: each registers its pages, actions, menu
 entries and docks, and the window knows none of them."""
 from .api import Feature, WindowApi, offering, offers
+from .data import DataFeature
 from .edit import EditFeature
 from .messages import MessagesFeature
 from .new_elements import NewElementsFeature
@@ -11,7 +12,7 @@ from .test_run import EventTestRunFeature
 
 # In this order their docks tab together, their status-bar widgets line up and their menu entries follow.
 DEFAULT_FEATURES: tuple[type[Feature], ...] = (
-    EditFeature, NewElementsFeature, ProblemsFeature, MessagesFeature, RunFeature, EventTestRunFeature, RecordsFeature,
+    EditFeature, NewElementsFeature, ProblemsFeature, MessagesFeature, RunFeature, EventTestRunFeature, RecordsFeature, DataFeature,
 )
 
 __all__ = ["DEFAULT_FEATURES", "Feature", "WindowApi", "offering", "offers"]

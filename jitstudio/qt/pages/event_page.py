@@ -29,7 +29,7 @@ from ..wizards import TRIGGER_FORMS
 from ._compact import labels_above
 from .base import QtPage
 from .header import ElidingLabel, PageHeader
-from .payloads import sample_payload
+from .payloads import row_payload, sample_payload
 from .test_run import QtTestRunPanel
 
 
@@ -358,6 +358,12 @@ class QtEventPage(QtPage):
             self.test_panel.show()
             height = max(self.vsplit.height(), 600)
             self.vsplit.setSizes([height * 3 // 5, height * 2 // 5])
+
+    def show_test_run_with_row(self, row: dict) -> None:
+        """Open the Test run with a payload made from a stored row (edit postData, then Run)."""
+        self.show_test_run()
+        self.test_panel.set_payload(row_payload(self.project, self.event, row))
+        self.test_panel.status.setText("Payload made from a row: edit postData to test a change, then Run.")
 
     def run_test(self) -> None:
         self.show_test_run()

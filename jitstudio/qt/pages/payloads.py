@@ -56,3 +56,18 @@ def sample_payload(project: Project, event: EventElement) -> dict | list:
         stage = data.get("stage", "preEvent")
         return {"toolName": tool_name, "stage": stage, "args": {} if stage == "preEvent" else ""}
     return {}
+
+
+def row_payload(project: Project, event: EventElement, row: dict) -> dict | list:
+    """The Test run payload of `event` made from a stored row: a model event gets it as prevData (and, for an
+    update, an editable copy as postData); an approval event as its row. Other kinds keep their sample."""
+    payload = sample_payload(project, event)
+    if not isinstance(payload, dict):
+        return payload
+    if event.kind == "model":
+        operate = str(payload.get("optType") or "")
+        payload["prevData"] = {} if operate.startswith("Add") else dict(row)
+        payload["postData"] = {} if operate.startswith("Delete") else dict(row)
+    elif event.kind == "workflow":
+        payload["row"] = dict(row)
+    return payload

@@ -1,0 +1,94 @@
+"""Model data: a Data tab on every model page, backed by one data session (a runtime process) per open app.
+The session restarts when the app's files change, so writes run the handlers as they are on disk. A row can
+seed a model event's Test run; an execution the Data tab shows opens in the record browser."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+
+from typing import TYPE_CHECKING
+
+from .api import Feature
+
+if TYPE_CHECKING:
+    from ..pages.base import QtPage
+
+RESTART_DELAY_MS = 400
+
+
+class DataFeature(Feature):
+    name = "data"
+    requires = ("run", "records")
+
+    def register(self) -> None:
+        self.client = None
+        self.tabs: list = []
+        self._restart = QTimer(self, singleShot=True, interval=RESTART_DELAY_MS)
+        self._restart.timeout.connect(self._restart_session)
+        self.api.sig_page_added.connect(self._page_added)
+        self.api.sig_app_opened.connect(self._app_opened)
+        self.api.sig_app_closed.connect(self.stop)
+        self.api.sig_window_closing.connect(self.stop)
+        self.api.sig_project_changed.connect(lambda _project: self._project_changed())
+
+    def _app_opened(self, root: Path) -> None:
+        from ..data.client import QtDataClient
+
+        self.stop()
+        self.client = QtDataClient(root, self)
+        self.client.sig_output.connect(self.api.get_feature("run").output.append)
+
+    def stop(self) -> None:
+        if self.client is not None:
+            self.client.stop()
+            self.client.deleteLater()
+            self.client = None
+
+    def _project_changed(self) -> None:
+        if self.client is not None and self.client.process is not None:
+            self._restart.start()
+        for tab in list(self.tabs):
+            tab.model_events = self.model_events(tab.model_name)
+
+    def _restart_session(self) -> None:
+        if self.client is not None:
+            self.client.restart()
+
+    def model_events(self, model: str) -> list[tuple[str, str]]:
+        from ...project import EventElement
+
+        project = self.api.project
+        if project is None:
+            return []
+        found = []
+        for element in project.elements.values():
+            if isinstance(element, EventElement) and element.kind == "model":
+                data = element.ejson.doc.data if element.ejson.doc and isinstance(element.ejson.doc.data, dict) else {}
+                if data.get("sender") == model:
+                    found.append((element.full_name, str(data.get("operate", ""))))
+        return sorted(found)
+
+    def _page_added(self, page: QtPage) -> None:
+        from ...project import ModelElement
+
+        if not isinstance(getattr(page, "element", None), ModelElement) or not hasattr(page, "tabs") or self.client is None:
+            return
+        from ..data.tab import QtDataTab
+
+        tab = QtDataTab(self.client, page.key)
+        tab.setObjectName("dataTab")
+        tab.model_events = self.model_events(page.key)
+        tab.sig_open_record.connect(lambda event, record: self.api.get_feature("records").open_record(event, record))
+        tab.sig_test_row.connect(self.test_with_row)
+        tab.sig_status.connect(page.sig_status)
+        page.tabs.insertTab(1, tab, "Data")
+        page.tabs.currentChanged.connect(lambda _i: tab.load() if page.tabs.currentWidget() is tab else None)
+        self.tabs.append(tab)
+        tab.destroyed.connect(lambda *_: self.tabs.remove(tab) if tab in self.tabs else None)
+
+    def test_with_row(self, event: str, row: dict) -> None:
+        """Open the event's page with its Test run payload made from `row`."""
+        page = self.api.open_element(event)
+        if page is not None and hasattr(page, "show_test_run_with_row"):
+            page.show_test_run_with_row(row)
