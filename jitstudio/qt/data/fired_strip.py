@@ -17,7 +17,7 @@ def duration_text(ms: float | None) -> str:
 
 
 class QtFiredStrip(QWidget):
-    sig_open_record = Signal(object, int)  # event fullName, record id
+    sig_open_record = Signal(str, int)  # event fullName, record id
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

@@ -3,17 +3,20 @@ count made in the background, and every write — edit a cell, add, delete, impo
 process through its data API, so the app's events fire. Under the table, what the last write fired."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
+    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
     QMessageBox, QPushButton, QSplitter, QStyle, QTableView, QToolButton, QVBoxLayout, QWidget,
 )
 
 from ..icons import icon, standard
 from ..theme import text_color
 from ..wizards.qbuilder import QtFilterBuilder
+from . import bulk as bulk_io
+from .bulk_dialogs import QtImportDialog, progress_dialog, report_text
 from .client import QtDataClient
 from .delegate import QtCellDelegate
 from .fired_strip import QtFiredStrip
@@ -24,7 +27,7 @@ ROW_HEIGHT = 24
 
 
 class QtDataTab(QWidget):
-    sig_open_record = Signal(object, int)  # event fullName, record id
+    sig_open_record = Signal(str, int)  # event fullName, record id
     sig_test_row = Signal(str, dict)  # event fullName, the row to build its Test run payload from
     sig_status = Signal(str)
 
@@ -68,7 +71,12 @@ class QtDataTab(QWidget):
         self.test_button.setToolTip("Open a model event's Test run with the selected row as its payload")
         self.test_button.clicked.connect(self._test_menu)
         self.import_button = QPushButton("Import…", objectName="dataImport")
+        self.import_button.setToolTip("Add rows from a CSV or JSON file, each through the app's data API")
+        self.import_button.clicked.connect(self.choose_import)
         self.export_button = QPushButton("Export…", objectName="dataExport")
+        self.export_button.setToolTip("Write the rows the filter shows, in the current order, to CSV or JSON")
+        self.export_button.clicked.connect(self.choose_export)
+        self.bulk = None  # the import or export running
         bar = QHBoxLayout()
         for widget in (self.add_button, self.delete_button, self.events_check, self.test_button):
             bar.addWidget(widget)
@@ -317,3 +325,85 @@ class QtDataTab(QWidget):
         for event, operate in self.model_events:
             menu.addAction(f"{event}  ({operate})", lambda e=event: self.sig_test_row.emit(e, rows[0]))
         menu.exec(self.test_button.mapToGlobal(self.test_button.rect().bottomLeft()))
+
+    # -- import and export ---------------------------------------------------------------------------------
+
+    def choose_import(self) -> None:
+        path, _kind = QFileDialog.getOpenFileName(self, f"Import rows into {self.model_name}", "",
+                                                  "CSV or JSON (*.csv *.json);;All files (*)")
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path, mapping: dict | None = None, events: bool | None = None):
+        """Read `path`, ask for the column mapping (unless given), and start the import; returns the run."""
+        if self.rows is None:
+            return None
+        try:
+            columns, rows = bulk_io.read_rows(path)
+        except (OSError, ValueError, UnicodeDecodeError) as exc:
+            self.show_message(f"Cannot import {path.name}: {exc}", error=True)
+            return None
+        fields = self.rows.fields
+        if mapping is None:
+            dialog = QtImportDialog(path.name, columns, len(rows), fields, bulk_io.guess_mapping(columns, fields),
+                                    self.events_check.isChecked(), self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            mapping, events = dialog.mapping(), dialog.events_check.isChecked()
+        by_name = {f["name"]: f for f in fields}
+        values = [bulk_io.mapped_row(row, mapping, by_name) for row in rows]
+        run = bulk_io.ImportRun(self.client, self.model_name, values, self.events_check.isChecked() if events is None else events, self)
+        progress = progress_dialog(self, f"Importing {path.name}", len(values))
+        progress.canceled.connect(run.cancel)
+        run.sig_progress.connect(lambda done, _total: progress.setValue(done))
+        run.sig_done.connect(lambda report: self._imported(report, progress))
+        self.bulk = run
+        run.start()
+        return run
+
+    def _imported(self, report: dict, progress) -> None:
+        progress.close()
+        self.bulk = None
+        self.last_report = report_text(report)
+        self.show_message(self.last_report, error=bool(report["refused"]) or report["cancelled"])
+        self.sig_status.emit(self.last_report.splitlines()[0])
+        self.reload()
+
+    def choose_export(self) -> None:
+        path, _kind = QFileDialog.getSaveFileName(self, f"Export rows of {self.model_name}", f"{self.model_name.split('.')[-1]}.csv",
+                                                  "CSV (*.csv);;JSON (*.json)")
+        if path:
+            self.export_file(Path(path))
+
+    def export_file(self, path: Path):
+        """Write the rows the filter shows, in the current order, to `path`; returns the run."""
+        if self.rows is None:
+            return None
+        try:
+            run = bulk_io.ExportRun(self.client, self.model_name, self.rows.fields, path,
+                                    self.filter_edit.text().strip() or None, self.rows.order, self)
+        except OSError as exc:
+            self.show_message(f"Cannot write {path}: {exc}", error=True)
+            return None
+        total = self._counted_rows()
+        progress = progress_dialog(self, f"Exporting to {path.name}", total)
+        progress.canceled.connect(run.cancel)
+        run.sig_progress.connect(lambda written: progress.setValue(min(written, total)) if total else None)
+        run.sig_done.connect(lambda report: self._exported(report, progress))
+        self.bulk = run
+        run.start()
+        return run
+
+    def _counted_rows(self) -> int:
+        text = self.count_label.text().split(" ")[0].replace(",", "")
+        return int(text) if text.isdigit() else 0
+
+    def _exported(self, report: dict, progress) -> None:
+        progress.close()
+        self.bulk = None
+        if report.get("error"):
+            self.show_message(f"Export failed after {report['written']:,} rows: {report['error']}", error=True)
+        elif report.get("cancelled"):
+            self.show_message(f"Export cancelled after {report['written']:,} rows; no file was written.")
+        else:
+            self.show_message(f"Exported {report['written']:,} rows to {report['path']}.")

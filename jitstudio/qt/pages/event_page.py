@@ -153,6 +153,7 @@ class QtEventPage(QtPage):
         self.test_button.clicked.connect(self.show_test_run)
         self.test_panel.sig_runner_started.connect(self.sig_runner_started)
         self.test_panel.sig_open_record.connect(lambda record_id: self.sig_open_record.emit(self.key, record_id))
+        self.test_panel.sig_open_event_record.connect(self.sig_open_record)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self._revert)
         for signal in (self.title_edit.textChanged, self.form.sig_changed, self.function.sig_changed):

@@ -18,6 +18,17 @@ from ..icons import icon, standard
 from ..records._format import status_text_color
 from ..runner import RuntimeRunner, event_test_args, has_cli_command, parse_result
 from ..widgets.code_editor import CodeEditor
+from ..workers import Worker
+
+
+def fired_by_record(app_dir: Path, record_id: int) -> list[dict]:
+    """The executions of the request a record belongs to (on a worker thread: it reads the record store)."""
+    from ...runtime.datasession import record_summary
+    from ...runtime.records import RecordStore
+
+    with RecordStore(app_dir=app_dir) as store:
+        request = store.get(record_id).request_id
+        return [record_summary(r) for r in store.by_request(request)] if request else []
 
 
 def record_link(record_id: int) -> str:
@@ -28,6 +39,7 @@ class QtTestRunPanel(QFrame):
     sig_runner_started = Signal(object, str)  # RuntimeRunner, title
     sig_result = Signal(dict)
     sig_open_record = Signal(int)  # an execution record's id: show it in the record browser
+    sig_open_event_record = Signal(str, int)  # an execution the run fired: its event and record id
 
     def __init__(self, root: Path, full_name: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -60,6 +72,12 @@ class QtTestRunPanel(QFrame):
         bar.addWidget(self.run_button)
         bar.addWidget(self.stop_button)
         bar.addWidget(self.close_button)
+        from ..data.fired_strip import QtFiredStrip
+
+        self.fired = QtFiredStrip()
+        self.fired.setObjectName("testRunFired")
+        self.fired.sig_open_record.connect(self.sig_open_event_record)
+        self.fired.hide()
         split = QSplitter()
         left, right = QWidget(), QWidget()
         for box, title, widget in ((left, "Payload (JSON)", self.payload), (right, "Result", self.result)):
@@ -68,6 +86,7 @@ class QtTestRunPanel(QFrame):
             lay.addWidget(QLabel(title, objectName="hint"))
             lay.addWidget(widget)
             split.addWidget(box)
+        split.addWidget(self.fired)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 10)
         layout.addLayout(bar)
@@ -130,7 +149,20 @@ class QtTestRunPanel(QFrame):
         link = f" — {record_link(record)}" if isinstance(record, int) else ""
         self.status.setText(f"<span style='color:{color}'><b>{status}</b></span>{link}")
         self.result.setPlainText(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+        if isinstance(record, int):
+            self._show_fired(record)
         self.sig_result.emit(result)
+
+    def _show_fired(self, record_id: int) -> None:
+        """List what the run fired (the executions of its request), as the Data tab does after a write."""
+        self._fired_record = record_id
+        worker = Worker(lambda root=self.root: fired_by_record(root, record_id))
+        worker.signals.returned.connect(self._fired)
+        worker.start()
+
+    def _fired(self, records: list[dict]) -> None:
+        self.fired.show()
+        self.fired.show_write(f"Test run (record {self._fired_record})", "", records, True)
 
     def _records_closed(self, ids: list[int]) -> None:
         """The executions the stopped run left running were closed as failed: say so, with links."""
