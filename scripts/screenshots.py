@@ -92,6 +92,40 @@ def function_editor_shots(project, out: Path, app: QApplication) -> None:
 SIZES = ((1024, 700), (1600, 1000))
 
 
+def wait_for(app: QApplication, done, seconds: float = 30.0) -> bool:
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if done():
+            return True
+        settle(app, 2)
+        time.sleep(0.02)
+    return False
+
+
+def data_tab_shot(window, app: QApplication, path: Path) -> None:
+    """The Order model's Data tab after a few rows were added and one was paid: the rows and what it fired."""
+    from jitstudio.qt.data.tab import QtDataTab
+
+    page = window.open_element("models.Order")
+    tab = page.findChild(QtDataTab)
+    page.tabs.setCurrentWidget(tab)
+    wait_for(app, lambda: tab.rows is not None and not tab.rows.is_loading())
+    if not tab.rows.rows:
+        for customer, amount in ((7, 120.0), (12, 39.9), (7, 15.25), (31, 480.0)):
+            tab.create_row({"customerId": customer, "amount": amount, "status": "draft", "note": "from the Data tab"})
+            wait_for(app, lambda: tab.client.is_ready() and not tab.client._answers)
+        tab.reload()
+        wait_for(app, lambda: len(tab.rows.rows) >= 4 and not tab.rows.is_loading())
+    status = next(n for n, f in enumerate(tab.rows.fields) if f["name"] == "status")
+    draft = next((n for n, row in enumerate(tab.rows.rows) if row["status"] == "draft"), 0)
+    tab.rows.setData(tab.rows.index(draft, status), "paid")
+    wait_for(app, lambda: "waiting" not in tab.strip.title.text() and "Edited" in tab.strip.title.text())
+    tab.table.selectRow(draft)
+    grab(window, path, app)
+
+
 def size_shots(app: QApplication, shop: Path, work: Path, out: Path) -> None:
     from jitstudio.qt.main_window import MainWindow
     from jitstudio.qt.settings import Settings
@@ -114,6 +148,7 @@ def size_shots(app: QApplication, shop: Path, work: Path, out: Path) -> None:
             for _ in range(40):
                 settle(app)
             grab(window, out / f"records-{width}x{height}-{theme}.png", app)
+            data_tab_shot(window, app, out / f"data_tab-{width}x{height}-{theme}.png")
             window.tabs.close_all()
             window.close()
 
@@ -122,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--dark", action="store_true")
-    parser.add_argument("--sizes", action="store_true", help="the start-up, event page and records views at two sizes, both themes")
+    parser.add_argument("--sizes", action="store_true", help="the start-up, event page, records and data tab views at two sizes, both themes")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -165,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         grab(window, out / "test_run.png", app)
         window.resize(1400, 880)
 
+        data_tab_shot(window, app, out / "data_tab.png")
         window.open_element("aiassistants.ShopAssistant")
         grab(window, out / "assistant_page.png", app)
         window.open_function("services.OrderSvc", "auditChange")

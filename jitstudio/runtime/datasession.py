@@ -36,7 +36,7 @@ class SessionError(ValueError):
 def field_info(model: "ModelElement") -> list[dict]:
     """The model's fields as the Data tab shows them: name, title, datatype, options, primary key, read-only,
     and the parameters that shape display (decimal, unit, maxLen)."""
-    info = []
+    info: list[dict[str, Any]] = []
     for f in model.fields:
         params = f.params
         options = params.get("options")

@@ -41,7 +41,7 @@ def read_rows(path: Path) -> tuple[list[str], list[dict]]:
 
 def guess_mapping(columns: list[str], fields: list[dict]) -> dict[str, str | None]:
     """Each column to the writable field of the same name or title (case-insensitive), else skipped."""
-    by_key = {}
+    by_key: dict[str, str] = {}
     for field in fields:
         if _format.editor_kind(field) != "readonly":
             by_key.setdefault(field["name"].lower(), field["name"])
@@ -77,7 +77,9 @@ class ImportRun(QObject):
     def __init__(self, client: QtDataClient, model: str, rows: list[dict], events: bool, parent: QObject | None = None):
         super().__init__(parent)
         self.client, self.model, self.rows, self.events = client, model, rows, events
-        self.created, self.refused, self.requests = 0, [], []
+        self.created = 0
+        self.refused: list[dict] = []
+        self.requests: list[str] = []
         self._next, self._cancelled, self._finished = 0, False, False
 
     def start(self) -> None:
@@ -101,7 +103,7 @@ class ImportRun(QObject):
         else:
             self.created += int(answer.get("created") or 0)
             self.refused += [{"row": r["index"] + 1, "error": r.get("error")} for r in answer.get("refused") or []]
-            self.requests.append(answer.get("request"))
+            self.requests.append(str(answer.get("request")))
         self.sig_progress.emit(self._next, len(self.rows))
         self._send()
 

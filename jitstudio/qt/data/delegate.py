@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, QModelIndex, QTime, Qt
+from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, QModelIndex, QPersistentModelIndex, QTime, Qt
 from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QDateTimeEdit, QLineEdit, QStyledItemDelegate, QTimeEdit, QToolTip,
     QWidget,
@@ -16,12 +16,15 @@ from . import _format
 EMPTY = "(empty)"
 
 
-def _fields_of(index: QModelIndex) -> dict:
-    return index.model().fields[index.column()]
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _fields_of(index: Index) -> dict:
+    return index.model().fields[index.column()]  # type: ignore[attr-defined]  # a QtRowsModel
 
 
 class QtCellDelegate(QStyledItemDelegate):
-    def createEditor(self, parent: QWidget, option, index: QModelIndex) -> QWidget:
+    def createEditor(self, parent: QWidget, option, index: Index) -> QWidget:
         field = _fields_of(index)
         kind = _format.editor_kind(field)
         if kind == "option":
@@ -41,7 +44,7 @@ class QtCellDelegate(QStyledItemDelegate):
             line.setPlaceholderText("JSON, e.g. [\"a\", \"b\"]")
         return line
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         field = _fields_of(index)
         value = index.data(Qt.ItemDataRole.EditRole)
         if isinstance(editor, QComboBox):
@@ -51,23 +54,26 @@ class QtCellDelegate(QStyledItemDelegate):
         elif isinstance(editor, QLineEdit):
             editor.setText(_format.edit_text(field, value))
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
         field = _fields_of(index)
+        value: Any
         if isinstance(editor, QComboBox):
-            value: Any = editor.currentData()
-        elif editor.objectName() == "cellDate":
-            value = editor.date().toPython().isoformat()
+            value = editor.currentData()
         elif isinstance(editor, QTimeEdit):
-            value = editor.time().toPython().isoformat()
+            value = editor.time().toString("HH:mm:ss")
+        elif isinstance(editor, QDateEdit) and editor.objectName() == "cellDate":
+            value = editor.date().toString("yyyy-MM-dd")
         elif isinstance(editor, QDateTimeEdit):
-            value = editor.dateTime().toPython().replace(microsecond=0).isoformat()
-        else:
+            value = editor.dateTime().toString("yyyy-MM-ddTHH:mm:ss")
+        elif isinstance(editor, QLineEdit):
             try:
                 value = _format.parse_edit(field, editor.text())
             except ValueError as exc:
                 QToolTip.showText(editor.mapToGlobal(editor.rect().bottomLeft()),
                                   f"{field['title']}: not valid JSON ({exc}); nothing was written", editor)
                 return
+        else:
+            return
         model.setData(index, value, Qt.ItemDataRole.EditRole)
 
 

@@ -76,7 +76,7 @@ class QtDataTab(QWidget):
         self.export_button = QPushButton("Export…", objectName="dataExport")
         self.export_button.setToolTip("Write the rows the filter shows, in the current order, to CSV or JSON")
         self.export_button.clicked.connect(self.choose_export)
-        self.bulk = None  # the import or export running
+        self.bulk: bulk_io.ImportRun | bulk_io.ExportRun | None = None  # the import or export running
         bar = QHBoxLayout()
         for widget in (self.add_button, self.delete_button, self.events_check, self.test_button):
             bar.addWidget(widget)
@@ -115,7 +115,7 @@ class QtDataTab(QWidget):
         layout.addLayout(top)
         layout.addLayout(bar)
         layout.addWidget(self.split, 1)
-        client.sig_fired.connect(self.strip.update_request)
+        client.sig_fired.connect(self._fired)
         client.sig_ended.connect(self._session_ended)
 
     # -- opening -------------------------------------------------------------------------------------------
@@ -250,9 +250,9 @@ class QtDataTab(QWidget):
         form = QtRowForm(self.rows.fields, self.model_name, self)
         if form.exec() != QDialog.DialogCode.Accepted:
             return
-        self.create(form.values())
+        self.create_row(form.values())
 
-    def create(self, values: dict) -> int:
+    def create_row(self, values: dict) -> int:
         events = self.events_check.isChecked()
         return self.client.request("create", lambda answer: self._created(answer), model=self.model_name,
                                    row=values, events=events)
@@ -273,9 +273,9 @@ class QtDataTab(QWidget):
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                                       QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Yes:
-            self.delete([row[self.rows.primary_key] for row in rows])
+            self.delete_rows([row[self.rows.primary_key] for row in rows])
 
-    def delete(self, pks: list) -> int:
+    def delete_rows(self, pks: list) -> int:
         return self.client.request("delete", self._deleted, model=self.model_name, pks=pks,
                                    events=self.events_check.isChecked())
 
@@ -305,6 +305,11 @@ class QtDataTab(QWidget):
         self.strip.show_write(what, str(answer.get("request", "")), answer.get("fired") or [],
                               bool(answer.get("settled", True)), bool(answer.get("events", True)))
         self.sig_status.emit(self.strip.title.text())
+
+    def _fired(self, request: str, records: list, settled: bool) -> None:
+        if request == self.strip.request:
+            self.strip.update_request(request, records, settled)
+            self.sig_status.emit(self.strip.title.text())
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.message.setVisible(bool(text))

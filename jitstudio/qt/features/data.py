@@ -7,12 +7,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .api import Feature
 
 if TYPE_CHECKING:
+    from ..data.client import QtDataClient
+    from ..data.tab import QtDataTab
     from ..pages.base import QtPage
+    from .records import RecordsFeature
+    from .run import RunFeature
 
 RESTART_DELAY_MS = 400
 
@@ -22,8 +26,8 @@ class DataFeature(Feature):
     requires = ("run", "records")
 
     def register(self) -> None:
-        self.client = None
-        self.tabs: list = []
+        self.client: QtDataClient | None = None
+        self.tabs: list[QtDataTab] = []
         self._restart = QTimer(self, singleShot=True, interval=RESTART_DELAY_MS)
         self._restart.timeout.connect(self._restart_session)
         self.api.sig_page_added.connect(self._page_added)
@@ -37,7 +41,7 @@ class DataFeature(Feature):
 
         self.stop()
         self.client = QtDataClient(root, self)
-        self.client.sig_output.connect(self.api.get_feature("run").output.append)
+        self.client.sig_output.connect(cast("RunFeature", self.api.get_feature("run")).output.append)
 
     def stop(self) -> None:
         if self.client is not None:
@@ -79,12 +83,14 @@ class DataFeature(Feature):
         tab = QtDataTab(self.client, page.key)
         tab.setObjectName("dataTab")
         tab.model_events = self.model_events(page.key)
-        tab.sig_open_record.connect(lambda event, record: self.api.get_feature("records").open_record(event, record))
+        records = cast("RecordsFeature", self.api.get_feature("records"))
+        tab.sig_open_record.connect(lambda event, record: records.open_record(event, record))
         tab.sig_test_row.connect(self.test_with_row)
         tab.sig_status.connect(page.sig_status)
         page.tabs.insertTab(1, tab, "Data")
         page.tabs.currentChanged.connect(lambda _i: tab.load() if page.tabs.currentWidget() is tab else None)
         self.tabs.append(tab)
+        self.client.start()  # ready by the time the Data tab is looked at
         tab.destroyed.connect(lambda *_: self.tabs.remove(tab) if tab in self.tabs else None)
 
     def test_with_row(self, event: str, row: dict) -> None:

@@ -5,6 +5,7 @@ The event runs in a separate runtime process (`python -m jitstudio event test â€
 that is stopped has its execution closed as failed at once."""
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -156,7 +157,7 @@ class QtTestRunPanel(QFrame):
     def _show_fired(self, record_id: int) -> None:
         """List what the run fired (the executions of its request), as the Data tab does after a write."""
         self._fired_record = record_id
-        worker = Worker(lambda root=self.root: fired_by_record(root, record_id))
+        worker = Worker(functools.partial(fired_by_record, self.root, record_id))
         worker.signals.returned.connect(self._fired)
         worker.start()
 
