@@ -26,9 +26,8 @@ def seeded_data(tmp_path_factory) -> Path:
     from sqlalchemy import insert
 
     from jitstudio.runtime import Runtime
-    from tests.conftest import EXAMPLES
 
-    app = shutil.copytree(EXAMPLES / "shop", tmp_path_factory.mktemp("seed") / "shop",
+    app = shutil.copytree(Path(__file__).resolve().parents[2] / "jitstudio" / "examples" / "shop", tmp_path_factory.mktemp("seed") / "shop",
                           ignore=shutil.ignore_patterns(".jitstudio", "__pycache__"))
     rt = Runtime(app, async_worker=False)
     try:

@@ -93,7 +93,8 @@ class QtDataClient(QObject):
         process.start(self.program or sys.executable, self.args or session_args(self.root))
 
     def restart(self) -> None:
-        """Start a new session on the app as it is on disk now, once the requests sent have their answers."""
+        """Start a new session on the app as it is on disk now (once the requests sent have their answers);
+        requests made meanwhile wait for it."""
         if self.process is None:
             return
         if self._ready and self._answers:
@@ -103,8 +104,7 @@ class QtDataClient(QObject):
         waiting, answers = list(self._queued), dict(self._answers)
         self.stop()
         self._queued, self._answers = waiting, answers
-        if waiting:
-            self.start()
+        self.start()
 
     def stop(self) -> None:
         """End the session (its stdin closes; it finishes its writes and exits)."""

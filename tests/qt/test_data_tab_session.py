@@ -1,0 +1,90 @@
+"""The Data tab's runtime process over its life: it runs the handlers as they are on disk after an edit, a
+killed one is reported and replaced, typed editors write typed values, and it works on PostgreSQL."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QDate, QDateTime, QTime, Qt
+from PySide6.QtWidgets import QDateTimeEdit
+
+from tests.runtime._runtime_support import pg_schema_url, pg_unavailable
+
+WAIT_MS = 30_000
+
+
+def data_tab(qtbot, window, model: str):
+    from jitstudio.qt.data.tab import QtDataTab
+
+    page = window.open_element(model)
+    tab = page.findChild(QtDataTab)
+    page.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.rows is not None and not tab.rows.is_loading(), timeout=WAIT_MS)
+    return tab
+
+
+def column(tab, name: str) -> int:
+    return next(n for n, f in enumerate(tab.rows.fields) if f["name"] == name)
+
+
+def add(qtbot, tab, values: dict) -> dict:
+    tab.create_row(values)
+    qtbot.waitUntil(lambda: "Added a row" in tab.strip.title.text(), timeout=WAIT_MS)
+    return tab.rows.rows[0]
+
+
+def test_after_a_handler_is_edited_the_next_write_runs_the_new_code(qtbot, window):
+    products = data_tab(qtbot, window, "models.Product")
+    row = add(qtbot, products, {"name": "Lamp", "sku": "L-1", "stock": 3})
+    stock = column(products, "stock")
+    products.rows.setData(products.rows.index(0, stock), -1)
+    qtbot.waitUntil(lambda: "Not enough stock" in products.message.text(), timeout=WAIT_MS)
+    old_pid = products.client.process.processId()
+
+    inner = window.project.root / "events" / "StockGuard" / "inner.py"
+    inner.write_text("def customFunc(eventOutData):\n    if (eventOutData.postData.stock.value or 0) < 0:\n"
+                     "        raise ValueError('Stock is counted in the warehouse, not here')\n", encoding="utf-8")
+    window.reload_now()
+    qtbot.waitUntil(lambda: products.client.process is not None and products.client.is_ready()
+                    and products.client.process.processId() != old_pid, timeout=WAIT_MS)
+    products.rows.setData(products.rows.index(0, stock), -2)
+    qtbot.waitUntil(lambda: "counted in the warehouse" in products.message.text(), timeout=WAIT_MS)
+    assert products.rows.rows[0]["stock"] == row["stock"] == 3
+
+
+def test_a_killed_session_is_reported_and_the_next_request_starts_a_new_one(qtbot, window):
+    orders = data_tab(qtbot, window, "models.Order")
+    add(qtbot, orders, {"customerId": 1, "amount": 5})
+    orders.client.process.kill()
+    qtbot.waitUntil(lambda: "data session ended" in orders.message.text(), timeout=WAIT_MS)
+    orders.reload()
+    qtbot.waitUntil(lambda: orders.client.is_ready() and len(orders.rows.rows) == 1, timeout=WAIT_MS)
+    assert orders.rows.rows[0]["customerId"] == 1
+
+
+def test_a_date_time_cell_is_edited_with_a_picker_and_stored_as_that_moment(qtbot, window):
+    orders = data_tab(qtbot, window, "models.Order")
+    add(qtbot, orders, {"customerId": 2, "amount": 9.5})
+    index = orders.rows.index(0, column(orders, "paidAt"))
+    orders.table.setCurrentIndex(index)
+    orders.table.edit(index)
+    editor = orders.table.findChild(QDateTimeEdit, "cellDatetime")
+    editor.setDateTime(QDateTime(QDate(2026, 3, 4), QTime(5, 6, 7)))
+    orders.table.commitData(editor)
+    qtbot.waitUntil(lambda: orders.rows.rows[0]["paidAt"] == "2026-03-04T05:06:07", timeout=WAIT_MS)
+    assert orders.rows.data(index, Qt.ItemDataRole.DisplayRole) == "2026-03-04 05:06:07"
+
+
+@pytest.mark.postgres
+def test_the_data_tab_reads_and_writes_the_apps_postgresql_database(qtbot, window, monkeypatch):
+    reason = pg_unavailable()
+    if reason:
+        pytest.skip(reason)
+    monkeypatch.setenv("JITSTUDIO_DB_URL", pg_schema_url())
+    orders = data_tab(qtbot, window, "models.Order")
+    for customer in (4, 5, 6):
+        orders.create_row({"customerId": customer, "amount": customer * 1.5, "status": "paid"})
+    qtbot.waitUntil(lambda: len(orders.rows.rows) == 3 and "Added a row" in orders.strip.title.text(), timeout=WAIT_MS)
+    orders.filter_edit.setText("Q(Q('customerId', '>', 4))")
+    orders.apply_filter()
+    qtbot.waitUntil(lambda: orders.count_label.text() == "2 rows", timeout=WAIT_MS)
+    assert sorted(r["customerId"] for r in orders.rows.rows) == [5, 6]
+    assert all(r["orderNo"] for r in orders.rows.rows)  # the Before handler ran in the PostgreSQL write
