@@ -24,6 +24,7 @@ from .row_form import QtRowForm
 from .rows_model import QtRowsModel
 
 ROW_HEIGHT = 24
+MIN_COLUMN, MAX_COLUMN = 56, 280
 
 
 class QtDataTab(QWidget):
@@ -38,6 +39,7 @@ class QtDataTab(QWidget):
         self.model_events: list[tuple[str, str]] = []  # (event fullName, operate) of the model's events
         self._count_token = ""
         self._counter = 0
+        self._sized = False
 
         self.filter_edit = QLineEdit(objectName="dataFilter", clearButtonEnabled=True,
                                      placeholderText="Filter: Q(Q('status', '=', 'paid')) — Enter applies")
@@ -138,10 +140,7 @@ class QtDataTab(QWidget):
         self.rows.sig_loaded.connect(self._loaded)
         self.table.setModel(self.rows)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        header = self.table.horizontalHeader()
-        for column, field in enumerate(info["fields"]):
-            header.resizeSection(column, 64 if field["datatype"] in ("AutoInt", "Checkbox", "Bool") else
-                                 150 if field["datatype"] in ("Ltext", "Datetime", "RichText") else 120)
+        self._sized = False
         self.reload()
 
     def reload(self) -> None:
@@ -152,9 +151,19 @@ class QtDataTab(QWidget):
         self.count()
 
     def _loaded(self, loaded: int) -> None:
+        if not self._sized and loaded:
+            self._size_columns()
         if self.rows is not None and self.rows.fully_loaded():
             self.count_label.setText(f"{loaded:,} row{'s' if loaded != 1 else ''}")
             self.stop_count()
+
+    def _size_columns(self) -> None:
+        """Fit each column to its title and the first page's values, within bounds."""
+        self._sized = True
+        header = self.table.horizontalHeader()
+        for column in range(header.count()):
+            self.table.resizeColumnToContents(column)
+            header.resizeSection(column, max(MIN_COLUMN, min(header.sectionSize(column) + 12, MAX_COLUMN)))
 
     # -- filter, sort, count -------------------------------------------------------------------------------
 
