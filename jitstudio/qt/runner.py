@@ -31,6 +31,16 @@ def event_test_args(root: Path, full_name: str, payload) -> list[str]:
     return runtime_args(["event", "test", str(root), full_name, "--payload", json.dumps(payload, ensure_ascii=False, default=str)])
 
 
+def runtime_environment() -> QProcessEnvironment:
+    """The environment of a runtime process: this one's, unbuffered UTF-8 output, and this jitstudio importable."""
+    env = QProcessEnvironment.systemEnvironment()
+    env.insert("PYTHONUNBUFFERED", "1")
+    env.insert("PYTHONIOENCODING", "utf-8")
+    root = str(Path(__file__).resolve().parents[2])
+    env.insert("PYTHONPATH", root + (":" + env.value("PYTHONPATH") if env.contains("PYTHONPATH") else ""))
+    return env
+
+
 def parse_result(stdout: str) -> dict | None:
     """The JSON object the runtime prints as its result: the whole output, or else its last JSON line."""
     text = stdout.strip()
@@ -98,12 +108,7 @@ class RuntimeRunner(QObject):
             raise RuntimeError("a runtime process is already running; stop it first")
         self.stdout, self._stopping, self.app_dir = "", False, app_dir
         process = QProcess(self)
-        env = QProcessEnvironment.systemEnvironment()
-        env.insert("PYTHONUNBUFFERED", "1")
-        env.insert("PYTHONIOENCODING", "utf-8")
-        root = str(Path(__file__).resolve().parents[2])
-        env.insert("PYTHONPATH", root + (":" + env.value("PYTHONPATH") if env.contains("PYTHONPATH") else ""))
-        process.setProcessEnvironment(env)
+        process.setProcessEnvironment(runtime_environment())
         if cwd is not None:
             process.setWorkingDirectory(str(cwd))
         process.readyReadStandardOutput.connect(self._read_stdout)

@@ -112,8 +112,8 @@ def parse_edit(field: dict, text: str) -> Any:
             number = float(text.replace(",", ""))
         except ValueError:
             return text  # refused by the session with the field's own message
-        return int(number) if number.is_integer() and field.get("datatype") in WHOLE_TYPES | {"Numeric"} and \
-            (field.get("decimal") in (0, "0") or field.get("datatype") in WHOLE_TYPES) else number
+        whole = field.get("datatype") in WHOLE_TYPES or (field.get("datatype") == "Numeric" and str(field.get("decimal")) == "0")
+        return int(number) if whole and number.is_integer() else number
     if kind in ("json", "options"):
         return json.loads(text)  # ValueError: the editor says so
     return text

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
 from ...cli._process import runtime_args
+from ..runner import runtime_environment
 
 Answer = Callable[[dict], object]
 STOP_AFTER_MS = 3000
@@ -74,15 +76,8 @@ class QtDataClient(QObject):
     def start(self) -> None:
         if self.process is not None:
             return
-        import sys
-
         process = QProcess(self)
-        env = QProcessEnvironment.systemEnvironment()
-        env.insert("PYTHONUNBUFFERED", "1")
-        env.insert("PYTHONIOENCODING", "utf-8")
-        package_root = str(Path(__file__).resolve().parents[3])
-        env.insert("PYTHONPATH", package_root + (":" + env.value("PYTHONPATH") if env.contains("PYTHONPATH") else ""))
-        process.setProcessEnvironment(env)
+        process.setProcessEnvironment(runtime_environment())
         process.setWorkingDirectory(str(self.root))
         process.readyReadStandardOutput.connect(self._read)
         process.readyReadStandardError.connect(
