@@ -39,6 +39,7 @@ BENCHES = [
     Bench("bench_startup", {"runs": 5}, {"runs": 2}, "s"),
     Bench("bench_editor", {"sizes": [1000]}, {"sizes": [1000]}, "ms", best_first=True),
     Bench("bench_records_browser", {"records": 1_000_000}, {"records": 100_000, "runs": 3}, "s"),
+    Bench("bench_data_tab", {"table_rows": 1_000_000}, {"table_rows": 100_000, "runs": 3, "pages": 10, "edits": 5}, "s"),
 ]
 
 

@@ -148,9 +148,10 @@ class DataSession:
         request_id = f"ide-{self._prefix}-{next(self._numbers):08x}"
         with request_scope(request_id):
             answer = write(api, events)
+        settled = self._settled()  # before the records: once nothing is pending, every record is written
         records = self.fired(request_id)
-        answer.update(request=request_id, events=events, fired=records, settled=self._settled())
-        if not answer["settled"]:
+        answer.update(request=request_id, events=events, fired=records, settled=settled)
+        if not settled:
             self._wait_for_async(request_id, records)
         return answer
 

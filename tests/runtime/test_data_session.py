@@ -26,7 +26,7 @@ SPEC = {"type": "events.ModelType", "sender": ITEM, "funcType": "Inner"}
 FILL = "def customFunc(eventOutData):\n    eventOutData.postData.note.value = 'filled by Fill'\n"
 REFUSE = ("def customFunc(eventOutData):\n    if eventOutData.postData.qty.value is not None and eventOutData.postData.qty.value < 0:\n"
           "        raise ValueError('qty may not be negative')\n")
-AUDIT = "def customFunc(eventOutData):\n    return 'audited'\n"
+AUDIT = "import time\n\n\ndef customFunc(eventOutData):\n    time.sleep(0.3)\n    return 'audited'\n"  # still running when the write is answered
 
 
 def app_with_events(tmp_path):
@@ -124,6 +124,7 @@ def test_create_runs_before_handlers_and_lists_what_it_fired_including_async(ses
     assert answer["row"]["note"] == "filled by Fill"  # the Before handler filled it
     assert answer["request"].startswith("ide-") and answer["events"] is True
     assert [r["event"] for r in answer["fired"]][:1] == ["events.Fill"]
+    assert answer["settled"] is False  # the async execution is told as it finishes
     deadline = time.monotonic() + 20
     while not any(settled for _r, _records, settled in session.told) and time.monotonic() < deadline:
         time.sleep(0.05)
