@@ -12,7 +12,8 @@ shows a QtDataTab for models.Order, built directly on that client, offscreen. It
   tab's own order), and (extra, not in the issue) sorted by Amount, a column without an index;
 - the longest GUI-thread stall while the whole table is scrolled: the view scrolled to the bottom again and
   again until every row is loaded (or --scroll-rows / --scroll-seconds), stalls measured by a 5 ms heartbeat
-  timer (its longest gap minus 5 ms); also rows loaded per second and page latencies;
+  timer (its longest gap minus 5 ms) in a 1400x880 window, beside the most CPU time the GUI thread spent in one
+  gap (the stall on an idle machine); also rows loaded per second and page latencies;
 - one in-place edit to "what fired" shown: `setData` of an order's Status cell to "paid" (OrderStatusAudit
   runs in the write, OrderPaidNotify after it, async) → the strip under the table shown with the write's
   executions, median of --edits edits on different rows of a fresh tab; again (extra) on rows deep in the
@@ -389,7 +390,7 @@ class Edits:
     settled_ms: list[float]  # setData → the strip no longer waiting (the async execution shown too)
     stall_ms: float
     stall_cpu_ms: float
-    sync_executions: int
+    executions_shown: int
 
 
 def edit_rows(tab: QtDataTab, numbers: list[int]) -> Edits:
@@ -409,7 +410,7 @@ def edit_rows(tab: QtDataTab, numbers: list[int]) -> Edits:
             raise RuntimeError(f"row {number} was not edited (already paid?)")
         wait_until(lambda: strip.isVisible() and strip.tree.topLevelItemCount() > 0, 60, "what the edit fired")
         edits.shown_ms.append((time.perf_counter() - started) * 1000)
-        edits.sync_executions = strip.tree.topLevelItemCount()
+        edits.executions_shown = strip.tree.topLevelItemCount()
         if tab.message.isVisible():
             raise RuntimeError(f"the edit was refused: {tab.message.text()}")
         wait_until(lambda: "waiting for async" not in strip.title.text(), 120, "the edit's async executions")
@@ -485,7 +486,7 @@ def _measure(client: QtDataClient, positions: Positions, startup_ms: float, runs
     by_pk = page_times(client, positions.by_pk, {"field": None, "descending": False}, pages)
     by_amount = page_times(client, positions.by_amount, {"field": "amount", "descending": False}, max(3, pages // 4))
     fresh_edits = edit_rows(tab, unpaid_rows(tab, 0, edits))
-    notes.append(f"edits on a fresh tab: {fresh_edits.sync_executions} execution(s) shown after the last edit, longest "
+    notes.append(f"edits on a fresh tab: {fresh_edits.executions_shown} execution(s) shown after the last edit, longest "
                  f"GUI stall {fresh_edits.stall_ms:.1f} ms (GUI CPU time {fresh_edits.stall_cpu_ms:.1f} ms)")
 
     depth = f"{positions.depth:,} deep"

@@ -88,3 +88,15 @@ def test_the_data_tab_reads_and_writes_the_apps_postgresql_database(qtbot, windo
     qtbot.waitUntil(lambda: orders.count_label.text() == "2 rows", timeout=WAIT_MS)
     assert sorted(r["customerId"] for r in orders.rows.rows) == [5, 6]
     assert all(r["orderNo"] for r in orders.rows.rows)  # the Before handler ran in the PostgreSQL write
+
+
+def test_closing_the_page_while_its_rows_are_on_the_way_is_quiet(qtbot, window):
+    orders = data_tab(qtbot, window, "models.Order")
+    add(qtbot, orders, {"customerId": 3, "amount": 1})
+    client = orders.client
+    orders.reload()  # a page and a count on the way
+    orders.rows.update_row(orders.rows.rows[0]["id"] if orders.rows.rows else 1, {"amount": 2})
+    window.tabs.close_all()
+    qtbot.waitUntil(lambda: not client._answers, timeout=WAIT_MS)  # answered into closed widgets: no error
+    again = data_tab(qtbot, window, "models.Order")
+    assert again.rows.rows[0]["customerId"] == 3

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
 from ...cli._process import runtime_args
@@ -47,12 +48,14 @@ class QtDataClient(QObject):
 
     # -- requests ------------------------------------------------------------------------------------------
 
-    def request(self, op: str, answer: Answer | None = None, **fields: Any) -> int:
-        """Send one request; `answer` is called with its answer on the GUI thread. Returns its id."""
+    def request(self, op: str, answer: Answer | None = None, *, owner: QObject | None = None, **fields: Any) -> int:
+        """Send one request; `answer` is called with its answer on the GUI thread, unless its `owner` (by
+        default the object whose method it is) has been deleted by then. Returns the request's id."""
         ident = next(self._ids)
         message = {"id": ident, "op": op, **fields}
         if answer is not None:
-            self._answers[ident] = answer
+            owner = owner if owner is not None else getattr(answer, "__self__", None)
+            self._answers[ident] = _owned(answer, owner) if isinstance(owner, QObject) else answer
         if self._ready:
             self._send(message)
         else:
@@ -166,3 +169,10 @@ class QtDataClient(QObject):
     def _failed(self, process: QProcess, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart and process is self.process:
             self._ended(process, -1)
+
+
+def _owned(answer: Answer, owner: QObject) -> Answer:
+    """`answer`, skipped once `owner` is deleted (a page closed while its request was on the way)."""
+    def call(message: dict) -> object:
+        return answer(message) if shiboken6.isValid(owner) else None
+    return call

@@ -63,7 +63,7 @@ class QtRowsModel(QAbstractTableModel):
             return
         generation = self._generation
         self._loading = self.client.request(
-            "page", lambda answer: self._page(generation, answer), model=self.model_name, filter=self.filter or None,
+            "page", lambda answer: self._page(generation, answer), owner=self, model=self.model_name, filter=self.filter or None,
             order=self.order, after=self._after, limit=PAGE_ROWS)
 
     def _page(self, generation: int, answer: dict) -> None:
@@ -172,7 +172,7 @@ class QtRowsModel(QAbstractTableModel):
         """Write `changes` to the row `pk` through the app's data API; the row shows them once stored."""
         self._pending[pk] = self._pending.get(pk, 0) + 1
         self._row_changed(pk)
-        return self.client.request("update", lambda answer: self._updated(pk, answer), model=self.model_name,
+        return self.client.request("update", lambda answer: self._updated(pk, answer), owner=self, model=self.model_name,
                                    pk=pk, changes=changes, events=self.events)
 
     def _updated(self, pk: Any, answer: dict) -> None:

@@ -207,7 +207,7 @@ class QtDataTab(QWidget):
         self._count_token = token
         self.count_label.setText("counting…")
         self.cancel_count.show()
-        self.client.request("count", lambda answer: self._counted(token, answer), model=self.model_name,
+        self.client.request("count", lambda answer: self._counted(token, answer), owner=self, model=self.model_name,
                             filter=self.filter_edit.text().strip() or None, token=token)
 
     def _counted(self, token: str, answer: dict) -> None:
@@ -263,7 +263,7 @@ class QtDataTab(QWidget):
 
     def create_row(self, values: dict) -> int:
         events = self.events_check.isChecked()
-        return self.client.request("create", lambda answer: self._created(answer), model=self.model_name,
+        return self.client.request("create", self._created, model=self.model_name,
                                    row=values, events=events)
 
     def _created(self, answer: dict) -> None:
