@@ -100,3 +100,24 @@ def test_closing_the_page_while_its_rows_are_on_the_way_is_quiet(qtbot, window):
     qtbot.waitUntil(lambda: not client._answers, timeout=WAIT_MS)  # answered into closed widgets: no error
     again = data_tab(qtbot, window, "models.Order")
     assert again.rows.rows[0]["customerId"] == 3
+
+
+def test_an_answer_that_fails_in_the_ide_does_not_lose_the_others_of_its_chunk(qtbot, window):
+    from jitstudio.qt.data.client import QtDataClient
+
+    client = QtDataClient(window.project.root)
+    got = []
+
+    def broken(_answer):
+        raise ValueError("a bug in one answer's handler")
+    lines = b'{"id": 1, "ok": true}\n{"id": 2, "ok": true, "rows": []}\n'
+    client._answers.update({1: broken, 2: got.append})
+
+    class Chunk:
+        def readAllStandardOutput(self):
+            return lines
+    client.process = chunk = Chunk()
+    client.sender = lambda: chunk
+    with pytest.raises(ValueError):
+        client._read()
+    assert got == [{"id": 2, "ok": True, "rows": []}]

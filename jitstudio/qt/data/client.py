@@ -123,9 +123,15 @@ class QtDataClient(QObject):
             return
         self._buffer += bytes(process.readAllStandardOutput())
         *lines, self._buffer = self._buffer.split(b"\n")
+        failed: Exception | None = None
         for line in lines:
             if line.strip():
-                self._message(line)
+                try:
+                    self._message(line)
+                except Exception as exc:  # noqa: BLE001 - the other answers of the chunk still go through
+                    failed = failed or exc
+        if failed is not None:
+            raise failed
 
     def _message(self, line: bytes) -> None:
         try:

@@ -14,7 +14,19 @@ from . import _format
 from .client import QtDataClient
 
 PAGE_ROWS = 200
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the whole row (dict) of an index
+ROW_ROLE = int(Qt.ItemDataRole.UserRole.value) + 1  # the whole row (dict) of an index
+_DISPLAY, _EDIT, _TOOLTIP, _FONT, _ALIGN, _FOREGROUND, _CHECK = (
+    int(role.value) for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
+                                 Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole,
+                                 Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.CheckStateRole))
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+
+
+def _flags(kind: str) -> Qt.ItemFlag:
+    flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    if kind == "bool":
+        return flags | Qt.ItemFlag.ItemIsUserCheckable
+    return flags if kind == "readonly" else flags | Qt.ItemFlag.ItemIsEditable
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -27,7 +39,13 @@ class QtRowsModel(QAbstractTableModel):
         super().__init__(parent)
         self.client, self.model_name = client, model
         self.fields, self.primary_key = fields, primary_key
+        self._kinds = [_format.editor_kind(f) for f in fields]
+        self._flags = [_flags(kind) for kind in self._kinds]
+        self._align = [_RIGHT if _format.is_number(f) else None for f in fields]
+        self._italic = QFont()
+        self._italic.setItalic(True)
         self.rows: list[dict] = []
+        self._numbers: dict[Any, int] = {}  # primary key → row number
         self.filter: str = ""
         self.order: dict = {"field": None, "descending": False}
         self.events = True
@@ -51,6 +69,7 @@ class QtRowsModel(QAbstractTableModel):
         self._generation += 1
         self.beginResetModel()
         self.rows, self._after, self._exhausted, self._loading = [], None, False, 0
+        self._numbers = {}
         self.errors.clear()
         self.endResetModel()
         self.fetchMore(QModelIndex())
@@ -78,8 +97,10 @@ class QtRowsModel(QAbstractTableModel):
         self._after = answer.get("after")
         self._exhausted = self._after is None
         if rows:
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
             self.rows.extend(rows)
+            self._numbers.update((row.get(self.primary_key), first + n) for n, row in enumerate(rows))
             self.endInsertRows()
         self.sig_loaded.emit(len(self.rows))
 
@@ -109,48 +130,44 @@ class QtRowsModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        kind = _format.editor_kind(self.fields[index.column()])
-        if kind == "bool":
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        elif kind != "readonly":
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        return self._flags[index.column()] if index.isValid() else Qt.ItemFlag.NoItemFlags
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        # Called for every role of every visible cell on each repaint: roles compare as ints, column facts
+        # are looked up, not worked out.
+        number, column = index.row(), index.column()
+        if number >= len(self.rows) or number < 0:
             return None
-        row = self.rows[index.row()]
-        field = self.fields[index.column()]
-        value = row.get(field["name"])
-        if role == Qt.ItemDataRole.DisplayRole:
-            return "" if _format.editor_kind(field) == "bool" else _format.display(field, value)
-        if role == Qt.ItemDataRole.EditRole:
-            return value
-        if role == Qt.ItemDataRole.CheckStateRole and _format.editor_kind(field) == "bool":
-            return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.TextAlignmentRole and _format.is_number(field):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        pk = row.get(self.primary_key)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            error = self.errors.get(pk)
-            if error:
-                return f"The last write was refused: {error}"
-            if field.get("options") and value is not None:
-                return f"{_format.display(field, value)} ({value})"
-            text = _format.display(field, value)
-            return text if len(text) > 40 else None
-        if role == Qt.ItemDataRole.FontRole and pk in self._pending:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole and pk in self.errors:
-            return QBrush(text_color("error"))
+        row = self.rows[number]
+        field = self.fields[column]
+        if role == _DISPLAY:
+            return "" if self._kinds[column] == "bool" else _format.display(field, row.get(field["name"]))
+        if role == _ALIGN:
+            return self._align[column]
+        if role == _CHECK:
+            return (Qt.CheckState.Checked if row.get(field["name"]) else Qt.CheckState.Unchecked) \
+                if self._kinds[column] == "bool" else None
+        if role == _FONT:
+            return self._italic if self._pending and row.get(self.primary_key) in self._pending else None
+        if role == _FOREGROUND:
+            return QBrush(text_color("error")) if self.errors and row.get(self.primary_key) in self.errors else None
+        if role == _EDIT:
+            return row.get(field["name"])
+        if role == _TOOLTIP:
+            return self._tooltip(row, field)
         if role == ROW_ROLE:
             return row
         return None
+
+    def _tooltip(self, row: dict, field: dict) -> str | None:
+        error = self.errors.get(row.get(self.primary_key))
+        if error:
+            return f"The last write was refused: {error}"
+        value = row.get(field["name"])
+        if field.get("options") and value is not None:
+            return f"{_format.display(field, value)} ({value})"
+        text = _format.display(field, value)
+        return text if len(text) > 40 else None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid():
@@ -190,12 +207,10 @@ class QtRowsModel(QAbstractTableModel):
         self.sig_written.emit(answer)
 
     def replace_row(self, row: dict) -> None:
-        pk = row.get(self.primary_key)
-        for number, current in enumerate(self.rows):
-            if current.get(self.primary_key) == pk:
-                self.rows[number] = row
-                self.dataChanged.emit(self.index(number, 0), self.index(number, len(self.fields) - 1))
-                return
+        number = self.row_number(row.get(self.primary_key))
+        if number >= 0:
+            self.rows[number] = row
+            self.dataChanged.emit(self.index(number, 0), self.index(number, len(self.fields) - 1))
 
     def remove_rows(self, pks: list) -> None:
         gone = set(pks)
@@ -204,16 +219,21 @@ class QtRowsModel(QAbstractTableModel):
                 self.beginRemoveRows(QModelIndex(), number, number)
                 del self.rows[number]
                 self.endRemoveRows()
+        self._renumber()
 
     def add_row(self, row: dict) -> int:
         """Show a row just created at the top (where a new row is looked for), until the next reload."""
         self.beginInsertRows(QModelIndex(), 0, 0)
         self.rows.insert(0, row)
+        self._renumber()
         self.endInsertRows()
         return 0
 
+    def _renumber(self) -> None:
+        self._numbers = {row.get(self.primary_key): n for n, row in enumerate(self.rows)}
+
     def row_number(self, pk: Any) -> int:
-        return next((n for n, row in enumerate(self.rows) if row.get(self.primary_key) == pk), -1)
+        return self._numbers.get(pk, -1)
 
     def _row_changed(self, pk: Any) -> None:
         number = self.row_number(pk)

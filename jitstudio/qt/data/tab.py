@@ -25,6 +25,7 @@ from .rows_model import QtRowsModel
 
 ROW_HEIGHT = 24
 MIN_COLUMN, MAX_COLUMN = 56, 280
+FIT_ROWS = 30  # rows a column is fitted to (Qt's default, 1,000, measured every row of the first page)
 
 
 class QtDataTab(QWidget):
@@ -93,6 +94,7 @@ class QtDataTab(QWidget):
         self.table.setItemDelegate(QtCellDelegate(self.table))
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.table.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         self.table.horizontalHeader().setSectionsClickable(True)
         self.table.horizontalHeader().setSortIndicatorShown(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, false, func, or_, select
+from sqlalchemy import Engine, false, func, select, tuple_
 
 from ..records.query import interrupt_when
 from .sqlfilter import QueryError, coerce, to_sql
@@ -51,35 +51,42 @@ class Browser:
              limit: int = 200) -> Page:
         """Up to `limit` rows matching the Q `filter`, in `order`, after the keyset position `after`."""
         col = self._sort_column(order)
-        stmt = select(self.table).where(to_sql(filter, self.table))
-        if col is None:
-            key = self.pk.desc() if order.descending else self.pk.asc()
-            stmt = stmt.order_by(key)
-            if after is not None:
-                pk = coerce(self.pk, after[1])
-                stmt = stmt.where(self.pk < pk if order.descending else self.pk > pk)
-        else:
-            stmt = stmt.order_by(col.is_(None), col.desc() if order.descending else col.asc(),
-                                 self.pk.desc() if order.descending else self.pk.asc())
-            if after is not None:
-                stmt = stmt.where(self._after(col, order.descending, after))
+        where = to_sql(filter, self.table)
         with units.reading(self.engine) as conn:
-            rows = [dict(r._mapping) for r in conn.execute(stmt.limit(limit + 1))]
+            if col is None:
+                rows = self._by_pk(conn, where, order.descending, None if after is None else after[1], limit + 1)
+            else:
+                rows = self._by_column(conn, where, col, order.descending, after, limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
         last = rows[-1] if rows and more else None
         position = None if last is None else [last[col.name] if col is not None else None, last[self.pk.name]]
         return Page(rows, position)
 
-    def _after(self, col, descending: bool, after: list):
-        value, pk = after
-        pk = coerce(self.pk, pk)
-        beyond_pk = self.pk < pk if descending else self.pk > pk
-        if value is None:  # empty values come last: only more of them, further along the key
-            return and_(col.is_(None), beyond_pk)
-        value = coerce(col, value)
-        beyond = col < value if descending else col > value
-        return or_(col.is_(None), beyond, and_(col == value, beyond_pk))
+    def _by_pk(self, conn, where, descending: bool, after_pk: Any, limit: int, *extra) -> list[dict]:
+        stmt = select(self.table).where(where, *extra).order_by(self.pk.desc() if descending else self.pk.asc())
+        if after_pk is not None:
+            pk = coerce(self.pk, after_pk)
+            stmt = stmt.where(self.pk < pk if descending else self.pk > pk)
+        return [dict(r._mapping) for r in conn.execute(stmt.limit(limit))]
+
+    def _by_column(self, conn, where, col, descending: bool, after: list | None, limit: int) -> list[dict]:
+        """Rows with a value in `col` first, by (value, primary key), then the empty ones by primary key: two
+        plain index-friendly queries instead of one that sorts NULLs by an expression."""
+        rows: list[dict] = []
+        if after is None or after[0] is not None:
+            stmt = select(self.table).where(where, col.is_not(None))
+            if after is not None:
+                key = tuple_(col, self.pk)
+                position = tuple_(coerce(col, after[0]), coerce(self.pk, after[1]))
+                stmt = stmt.where(key < position if descending else key > position)
+            direction = (col.desc(), self.pk.desc()) if descending else (col.asc(), self.pk.asc())
+            rows = [dict(r._mapping) for r in conn.execute(stmt.order_by(*direction).limit(limit))]
+            after = None  # the empty values start from their first
+        if len(rows) < limit:
+            rows += self._by_pk(conn, where, descending, None if after is None else after[1], limit - len(rows),
+                                col.is_(None))
+        return rows
 
     def count(self, filter: str | None = None, cancel: threading.Event | None = None) -> int | None:
         """How many rows match; None when `cancel` was set before the count finished."""
