@@ -283,3 +283,13 @@ def test_an_execution_in_the_strip_opens_its_record(qtbot, window, orders):
     page = window.current_page()
     assert isinstance(page, QtRecordsPage)
     qtbot.waitUntil(lambda: page.detail.detail is not None and page.detail.detail.record.id == record_id, timeout=WAIT_MS)
+
+
+def test_stop_counting_leaves_the_rows_uncounted_even_when_the_count_comes_back(qtbot, orders):
+    orders.filter_edit.setText("Q(Q('note', 'like', 'note'))")
+    orders.apply_filter()
+    assert orders.count_label.text() == "counting…" and orders.cancel_count.isVisible()
+    qtbot.mouseClick(orders.cancel_count, Qt.MouseButton.LeftButton)
+    assert orders.count_label.text() == "not counted" and not orders.cancel_count.isVisible()
+    qtbot.waitUntil(lambda: not orders.client._answers, timeout=WAIT_MS)  # the count's answer, if it came, is ignored
+    assert orders.count_label.text() == "not counted"

@@ -156,8 +156,8 @@ class QtDataTab(QWidget):
         if not self._sized and loaded:
             self._size_columns()
         if self.rows is not None and self.rows.fully_loaded():
+            self._cancel_count()  # every row is loaded: that is the count
             self.count_label.setText(f"{loaded:,} row{'s' if loaded != 1 else ''}")
-            self.stop_count()
 
     def _size_columns(self) -> None:
         """Fit each column to its title and the first page's values, within bounds."""
@@ -203,7 +203,7 @@ class QtDataTab(QWidget):
 
     def count(self) -> None:
         """Count the matching rows in the background; the label says so until the count is in."""
-        self.stop_count()
+        self._cancel_count()
         self._counter += 1
         token = f"{self.model_name}:{self._counter}"
         self._count_token = token
@@ -227,12 +227,18 @@ class QtDataTab(QWidget):
             self.count_label.setText(f"{total:,} row{'s' if total != 1 else ''}")
 
     def stop_count(self) -> None:
-        if self._count_token:
-            token, self._count_token = self._count_token, ""
-            self.client.request("cancel", token=token)
-            if not self.count_label.text().endswith("rows") and not self.count_label.text().endswith("row"):
-                self.count_label.setText("not counted")
+        """Stop counting (the button): the label says the rows were not counted."""
+        if self._cancel_count():
+            self.count_label.setText("not counted")
+
+    def _cancel_count(self) -> bool:
+        """Cancel the count on its way, if one is; whether one was."""
         self.cancel_count.hide()
+        if not self._count_token:
+            return False
+        token, self._count_token = self._count_token, ""
+        self.client.request("cancel", token=token)
+        return True
 
     # -- writes --------------------------------------------------------------------------------------------
 
