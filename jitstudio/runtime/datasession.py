@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 FIRED_WAIT_SECONDS = 120.0  # how long async executions of a write are waited for and reported
 MAX_PAGE = 5_000
+FIRED_SHOWN = 200  # executions listed in an answer; an import of many rows fires many more
 
 __all__ = ["DataSession", "SessionError", "field_info", "record_summary"]
 
@@ -150,7 +151,9 @@ class DataSession:
             answer = write(api, events)
         settled = self._settled()  # before the records: once nothing is pending, every record is written
         records = self.fired(request_id)
-        answer.update(request=request_id, events=events, fired=records, settled=settled)
+        counts = self.runtime.records.request_counts(request_id) if len(records) >= FIRED_SHOWN else \
+            {status: sum(1 for r in records if r["status"] == status) for status in {r["status"] for r in records}}
+        answer.update(request=request_id, events=events, fired=records, firedCounts=counts, settled=settled)
         if not settled:
             self._wait_for_async(request_id, records)
         return answer
@@ -219,9 +222,14 @@ class DataSession:
     # -- what a write fired --------------------------------------------------------------------------------
 
     def fired(self, request_id: str) -> list[dict]:
+        """The executions of a request (the failed ones first when there are more than FIRED_SHOWN)."""
         store = self.runtime.records
         store.flush()
-        return [record_summary(r) for r in store.by_request(request_id)]
+        records = [record_summary(r) for r in store.by_request(request_id)]
+        if len(records) > FIRED_SHOWN:
+            records.sort(key=lambda r: r["status"] == "success")
+            del records[FIRED_SHOWN:]
+        return records
 
     def _settled(self) -> bool:
         return self.runtime.pending_async() == 0
@@ -276,8 +284,11 @@ def _fields(request: dict, key: str) -> dict:
 
 def reason(exc: BaseException) -> dict:
     """Why a request or a row was refused, as the IDE shows it: the message, and whether the user's input
-    ("user") or the app's code ("app") said no."""
-    return {"kind": "user" if exit_status(exc) == 2 else "app", "error": str(exc) or type(exc).__name__}
+    ("user") or the app's code ("app") said no. A database's refusal is its own message, without the SQL."""
+    from sqlalchemy.exc import DBAPIError
+
+    message = str(exc.orig) if isinstance(exc, DBAPIError) and exc.orig is not None else str(exc)
+    return {"kind": "user" if exit_status(exc) == 2 else "app", "error": message.strip() or type(exc).__name__}
 
 
 def failure(exc: BaseException) -> dict:

@@ -218,7 +218,7 @@ def test_import_reports_the_refused_row_and_adds_the_others(qtbot, orders, tmp_p
                              events=True)
     qtbot.waitUntil(lambda: orders.bulk is None, timeout=WAIT_MS)
     assert run.created == 2
-    assert "Imported 2 of 3 rows." in orders.last_report
+    assert "Imported 2 of 3 rows. They fired 4 executions." in orders.last_report  # FillOrderNo, OrderStatusAudit
     assert "row 2: models.Order.amount (Money): 'lots' is not a number" in orders.last_report
     assert sql(orders.client.root, "select customerId from shop_order where id > 100000 order by id") == [(7,), (9,)]
     qtbot.waitUntil(lambda: orders.count_label.text() == "100,002 rows", timeout=WAIT_MS)

@@ -20,7 +20,8 @@ FIELDS = ('name = datatypes.Stext(name="name", title="Name")\n'
           'qty = datatypes.Numeric(name="qty", title="Quantity", decimal=0)\n'
           'status = datatypes.Dropdown(name="status", title="Status", options=[{"label": "Open", "value": "open"}, '
           '{"label": "Done", "value": "done"}])\n'
-          'note = datatypes.Stext(name="note")')
+          'note = datatypes.Stext(name="note")\n'
+          'code = datatypes.Stext(name="code", unique=1)')
 ITEM = "models.Item"
 SPEC = {"type": "events.ModelType", "sender": ITEM, "funcType": "Inner"}
 FILL = "def customFunc(eventOutData):\n    eventOutData.postData.note.value = 'filled by Fill'\n"
@@ -143,6 +144,15 @@ def test_a_refused_update_keeps_the_row_and_says_why(session):
     assert refuse["status"] == "fail" and "qty may not be negative" in refuse["error"]
     ok = ask(session, op="update", model=ITEM, pk=row["id"], changes={"qty": 9})
     assert "refused" not in ok and ok["row"]["qty"] == 9
+
+
+def test_a_row_the_database_refuses_gets_the_databases_message_without_the_sql(session):
+    ask(session, op="create", model=ITEM, row={"name": "a", "code": "A-1"})
+    answer = ask(session, op="import", model=ITEM, rows=[{"name": "b", "code": "A-1"}, {"name": "c", "code": "C-1"}])
+    assert answer["created"] == 1 and answer["firedCounts"] == {"success": 2}  # Fill ran for both; one insert failed
+    [refused] = answer["refused"]
+    assert refused["kind"] == "app" and "[SQL:" not in refused["error"]
+    assert "unique" in refused["error"].lower() and "code" in refused["error"]
 
 
 def test_writes_with_events_off_fire_nothing(session):

@@ -78,6 +78,7 @@ class ImportRun(QObject):
         super().__init__(parent)
         self.client, self.model, self.rows, self.events = client, model, rows, events
         self.created = 0
+        self.fired: dict[str, int] = {}  # executions the rows fired, by status
         self.refused: list[dict] = []
         self.requests: list[str] = []
         self._next, self._cancelled, self._finished = 0, False, False
@@ -102,6 +103,8 @@ class ImportRun(QObject):
             self._cancelled = True
         else:
             self.created += int(answer.get("created") or 0)
+            for status, count in (answer.get("firedCounts") or {}).items():
+                self.fired[status] = self.fired.get(status, 0) + int(count)
             self.refused += [{"row": r["index"] + 1, "error": r.get("error")} for r in answer.get("refused") or []]
             self.requests.append(str(answer.get("request")))
         self.sig_progress.emit(self._next, len(self.rows))
@@ -111,7 +114,8 @@ class ImportRun(QObject):
         if not self._finished:
             self._finished = True
             self.sig_done.emit({"created": self.created, "refused": self.refused, "cancelled": self._cancelled
-                                and self._next < len(self.rows), "sent": self._next, "total": len(self.rows)})
+                                and self._next < len(self.rows), "sent": self._next, "total": len(self.rows),
+                                "fired": dict(self.fired), "events": self.events})
 
 
 class ExportRun(QObject):

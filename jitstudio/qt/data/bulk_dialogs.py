@@ -66,7 +66,11 @@ def progress_dialog(parent: QWidget, title: str, total: int) -> QProgressDialog:
 
 def report_text(report: dict, limit: int = 20) -> str:
     """An import's outcome for people: how many rows went in, and each refused row with why."""
-    lines = [f"Imported {report['created']:,} of {report['total']:,} rows."]
+    fired = report.get("fired") or {}
+    total, failed = sum(fired.values()), fired.get("fail", 0)
+    events = (f" They fired {total:,} execution{'s' if total != 1 else ''}" + (f", {failed:,} failed." if failed else ".")
+              if report.get("events", True) else " Events were off: nothing fired.")
+    lines = [f"Imported {report['created']:,} of {report['total']:,} rows.{events}"]
     if report.get("cancelled"):
         lines.append(f"Cancelled after {report['sent']:,} rows; the rest were not sent.")
     refused = report.get("refused") or []

@@ -297,6 +297,12 @@ class RecordStore:
         """The whole chain of executions of one request, in the order they started."""
         return self._linked(T.c.request_id == request_id)
 
+    def request_counts(self, request_id: str) -> dict[str, int]:
+        """How many executions of one request there are, by status."""
+        stmt = select(T.c.status, func.count()).where(T.c.request_id == request_id).group_by(T.c.status)
+        with self._read() as conn:
+            return {status: count for status, count in conn.execute(stmt)}
+
     def _linked(self, condition) -> list[ExecutionRecord]:
         stmt = select(T).where(condition).order_by(T.c.started_at, T.c.id)
         with self._read() as conn:
