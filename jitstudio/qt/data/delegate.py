@@ -1,15 +1,21 @@
-"""Cell editors by datatype: option lists for Dropdown/Radio, date and time pickers, numbers, JSON text for
-JSON fields (checked before it is written), text for the rest. Booleans are check boxes in the cell itself."""
+"""How cells look and are edited. Cells are painted in one call each from the model's display text (the item
+views' usual path asks the model for eight roles per cell and draws through the style sheet: most of a
+scroll step's time). Editors by datatype: option lists for Dropdown/Radio, date and time pickers, numbers,
+JSON text for JSON fields (checked before it is written), text for the rest. Booleans are check boxes in the
+cell itself."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, QModelIndex, QPersistentModelIndex, QTime, Qt
+from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDateTimeEdit, QLineEdit, QStyledItemDelegate, QTimeEdit, QToolTip,
-    QWidget,
+    QComboBox, QDateEdit, QDateTimeEdit, QLineEdit, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTimeEdit,
+    QToolTip, QWidget,
 )
+
+from ..theme import text_color
 
 from . import _format
 
@@ -23,7 +29,37 @@ def _fields_of(index: Index) -> dict:
     return index.model().fields[index.column()]  # type: ignore[attr-defined]  # a QtRowsModel
 
 
+PADDING = 4
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_SELECTED = QStyle.StateFlag.State_Selected
+_HIGHLIGHT, _HIGHLIGHTED_TEXT, _TEXT = QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText, QPalette.ColorRole.Text
+
+
 class QtCellDelegate(QStyledItemDelegate):
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        cell = index.model().cell(index.row(), index.column())  # type: ignore[attr-defined]  # a QtRowsModel
+        if cell is None or cell[2] is not None:  # check boxes are drawn by the style, as everywhere else
+            super().paint(painter, option, index)
+            return
+        text, right, checked, pending, refused = cell
+        rect, palette = option.rect, option.palette
+        selected = bool(option.state & _SELECTED)
+        painter.save()
+        if selected:
+            painter.fillRect(rect, palette.color(_HIGHLIGHT))
+        if text:
+            if pending:
+                font = painter.font()
+                font.setItalic(True)
+                painter.setFont(font)
+            role = _HIGHLIGHTED_TEXT if selected else _TEXT
+            painter.setPen(text_color("error") if refused and not selected else palette.color(role))
+            area = rect.adjusted(PADDING, 0, -PADDING, 0)
+            shown = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, area.width())
+            painter.drawText(area, _RIGHT if right else _LEFT, shown)
+        painter.restore()
+
     def createEditor(self, parent: QWidget, option, index: Index) -> QWidget:
         field = _fields_of(index)
         kind = _format.editor_kind(field)

@@ -159,6 +159,20 @@ class QtRowsModel(QAbstractTableModel):
             return row
         return None
 
+    def cell(self, number: int, column: int) -> tuple[str, bool, bool | None, bool, bool] | None:
+        """What a cell shows, in one call for the delegate: (text, right-aligned, checked for a check box else
+        None, write pending, last write refused)."""
+        if not 0 <= number < len(self.rows):
+            return None
+        row = self.rows[number]
+        field = self.fields[column]
+        value = row.get(field["name"])
+        pk = row.get(self.primary_key) if self._pending or self.errors else None
+        checked = bool(value) if self._kinds[column] == "bool" else None
+        text = "" if checked is not None else _format.display(field, value)
+        return (text, self._align[column] is not None, checked, pk in self._pending if self._pending else False,
+                pk in self.errors if self.errors else False)
+
     def _tooltip(self, row: dict, field: dict) -> str | None:
         error = self.errors.get(row.get(self.primary_key))
         if error:
