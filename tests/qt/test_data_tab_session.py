@@ -121,3 +121,31 @@ def test_an_answer_that_fails_in_the_ide_does_not_lose_the_others_of_its_chunk(q
     with pytest.raises(ValueError):
         client._read()
     assert got == [{"id": 2, "ok": True, "rows": []}]
+
+
+def test_the_strip_nests_executions_under_the_one_that_started_them_and_opens_a_record(qtbot):
+    from jitstudio.qt.data.fired_strip import QtFiredStrip
+
+    strip = QtFiredStrip()
+    qtbot.addWidget(strip)
+    records = [
+        {"id": 12, "event": "events.Child", "status": "fail", "parentId": 11, "isAsync": False, "durationMs": 2.5,
+         "startedUs": 2, "error": "ValueError: no"},
+        {"id": 11, "event": "events.Parent", "status": "success", "parentId": None, "isAsync": False, "durationMs": 1500.0,
+         "startedUs": 1, "error": None},
+        {"id": 13, "event": "events.Later", "status": "running", "parentId": None, "isAsync": True, "durationMs": None,
+         "startedUs": 3, "error": None},
+    ]
+    strip.show_write("Edited row 4", "req-1", records, settled=False)
+    assert strip.title.text() == "Edited row 4: fired 3 executions — waiting for async executions…"
+    parent, later = strip.tree.topLevelItem(0), strip.tree.topLevelItem(1)
+    assert [parent.text(c) for c in range(4)] == ["events.Parent  #11", "success", "sync", "1.50 s"]
+    assert parent.child(0).text(0) == "events.Child  #12" and parent.child(0).text(4) == "ValueError: no"
+    assert later.text(2) == "async" and later.text(3) == ""
+    strip.update_request("another request", [], True)
+    assert strip.tree.topLevelItemCount() == 2  # news of another write changes nothing
+    strip.update_request("req-1", records[:2], True)
+    assert strip.title.text() == "Edited row 4: fired 2 executions"
+    with qtbot.waitSignal(strip.sig_open_record) as opened:
+        strip.tree.itemClicked.emit(strip.tree.topLevelItem(0).child(0), 0)
+    assert opened.args == ["events.Child", 12]
