@@ -42,7 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer, qInstallMessageHandler
+from PySide6.QtCore import QEventLoop, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,12 +57,13 @@ from jitstudio.qt.theme import apply_theme
 from jitstudio.runtime import Runtime
 from jitstudio.runtime.values import to_json
 
+from _heartbeat import Heartbeat
+
 SHOP = REPO / "jitstudio" / "examples" / "shop"
 MODEL = "models.Order"
 DEFAULT_DIR = Path(tempfile.gettempdir()) / "jitstudio-data-tab-bench"
 SEED_BATCH = 20_000
 DEEP = 0.9  # how deep the deep page starts, as a share of the rows
-HEARTBEAT_MS = 5
 FIRST_PAGE_TARGET_MS = 150
 DEEP_PAGE_TARGET_MS = 50
 STALL_TARGET_MS = 50
@@ -187,52 +188,6 @@ def wait_until(condition: Callable[[], object], timeout_s: float, what: str) -> 
 def settle(seconds: float) -> None:
     end = time.perf_counter() + seconds
     wait_until(lambda: time.perf_counter() >= end, seconds + 5, "settling")
-
-
-class Heartbeat:
-    """A 5 ms timer on the GUI thread; the longest gap between its ticks, minus 5 ms, is the longest stall. The
-    GUI thread's CPU time in each gap is kept too: on a busy machine a gap is longer than the work in it."""
-
-    def __init__(self) -> None:
-        self.clock = QElapsedTimer()
-        self.timer = QTimer(interval=HEARTBEAT_MS, timerType=Qt.TimerType.PreciseTimer)
-        self.timer.timeout.connect(self._tick)
-        self.gaps: list[float] = []
-        self.cpu_gaps: list[float] = []
-        self._last = 0
-        self._last_cpu = 0.0
-
-    def start(self) -> None:
-        self.gaps.clear()
-        self.cpu_gaps.clear()
-        self.clock.start()
-        self._last, self._last_cpu = self.clock.nsecsElapsed(), time.thread_time()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
-    def _tick(self) -> None:
-        now, cpu = self.clock.nsecsElapsed(), time.thread_time()
-        self.gaps.append((now - self._last) / 1e6)
-        self.cpu_gaps.append((cpu - self._last_cpu) * 1000)
-        self._last, self._last_cpu = now, cpu
-
-    @property
-    def longest_stall(self) -> float:
-        return max(max(self.gaps, default=HEARTBEAT_MS) - HEARTBEAT_MS, 0.0)
-
-    @property
-    def longest_cpu(self) -> float:
-        """The most CPU time the GUI thread spent between two ticks (ms): the stall on an idle machine."""
-        return max(self.cpu_gaps, default=0.0)
-
-    def stalls_over(self, ms: float) -> int:
-        return sum(1 for gap in self.gaps if gap - HEARTBEAT_MS > ms)
-
-    def percentile_stall(self, share: float) -> float:
-        gaps = sorted(self.gaps) or [HEARTBEAT_MS]
-        return max(gaps[min(len(gaps) - 1, int(len(gaps) * share))] - HEARTBEAT_MS, 0.0)
 
 
 def start_session(app_dir: Path) -> tuple[QtDataClient, float]:

@@ -26,7 +26,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer, qInstallMessageHandler
+from PySide6.QtCore import QEventLoop, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -38,7 +38,8 @@ from jitstudio.qt.theme import apply_theme
 from jitstudio.runtime.records.schema import now_us
 from jitstudio.runtime.records import RecordStore
 
-HEARTBEAT_MS = 5
+from _heartbeat import Heartbeat
+
 STALL_TARGET_MS = 50
 OPENING_RUNS = 5
 DEFAULT_DIR = Path(tempfile.gettempdir()) / "jitstudio-records-bench"
@@ -56,46 +57,6 @@ def ensure_records(app: Path, count: int) -> float:
         started = time.perf_counter()
         store.insert_many(synthetic_records(count, newest_us=now_us(), spacing_us=2_000_000), batch=50_000)
         return time.perf_counter() - started
-
-
-class Heartbeat:
-    """A 5 ms timer on the GUI thread; the longest gap between its ticks is the longest stall. The GUI
-    thread's CPU time in each gap is kept too: on a loaded machine a gap is longer than the work in it."""
-
-    def __init__(self) -> None:
-        self.clock = QElapsedTimer()
-        self.timer = QTimer(interval=HEARTBEAT_MS, timerType=Qt.TimerType.PreciseTimer)
-        self.timer.timeout.connect(self._tick)
-        self.gaps: list[float] = []
-        self.cpu_gaps: list[float] = []
-        self._last = 0
-        self._last_cpu = 0.0
-
-    def start(self) -> None:
-        self.gaps.clear()
-        self.cpu_gaps.clear()
-        self.clock.start()
-        self._last = self.clock.nsecsElapsed()
-        self._last_cpu = time.thread_time()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
-    def _tick(self) -> None:
-        now, cpu = self.clock.nsecsElapsed(), time.thread_time()
-        self.gaps.append((now - self._last) / 1e6)
-        self.cpu_gaps.append((cpu - self._last_cpu) * 1000)
-        self._last, self._last_cpu = now, cpu
-
-    @property
-    def longest(self) -> float:
-        return max(self.gaps, default=0.0)
-
-    @property
-    def longest_cpu(self) -> float:
-        """The most CPU time the GUI thread spent between two ticks (ms)."""
-        return max(self.cpu_gaps, default=0.0)
 
 
 def wait(app: QApplication, condition, timeout_s: float = 600) -> None:

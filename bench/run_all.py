@@ -2,7 +2,7 @@
 
     python bench/run_all.py [--before DIR] [--quick] [--out FILE] [--only MODULE]
 
-Each benchmark runs in a process of its own (`rows()` of bench_events, bench_cli, bench_startup, bench_editor
+Each benchmark runs in a process of its own (`rows()` of bench_events, bench_cli, bench_startup, bench_editor,
 bench_records_browser and bench_data_tab). With --before, a checkout of an earlier commit (`git worktree add DIR REV`), every
 benchmark also runs against that code, this code's benchmark scripts copied into it, the two alternating so a
 busy machine slows both alike; the table then has a before column. --quick runs fewer rounds and 100,000 records
