@@ -30,7 +30,7 @@ class QtDataClient(QObject):
     sig_ready = Signal(dict)  # the models: {fullName: {title, primaryKey, fields}}
     sig_fired = Signal(str, list, bool)  # request id, its executions so far, whether they are all done
     sig_output = Signal(str)  # what the app's code printed, and the session's own messages
-    sig_ended = Signal(str)  # why the session ended while requests were waiting, "" when it was asked to
+    sig_ended = Signal(str)  # why the session ended on its own (killed, crashed); not sent for stop()
 
     def __init__(self, root: Path, parent: QObject | None = None, program: str | None = None,
                  args: list[str] | None = None):
@@ -83,8 +83,7 @@ class QtDataClient(QObject):
         process.setProcessEnvironment(runtime_environment())
         process.setWorkingDirectory(str(self.root))
         process.readyReadStandardOutput.connect(self._read)
-        process.readyReadStandardError.connect(
-            lambda: self.sig_output.emit(bytes(process.readAllStandardError()).decode("utf-8", "replace")))
+        process.readyReadStandardError.connect(lambda p=process: self._read_stderr(p))
         process.finished.connect(lambda code, _status, p=process: self._ended(p, code))
         process.errorOccurred.connect(lambda error, p=process: self._failed(p, error))
         self.process, self._ready, self._buffer = process, False, b""
@@ -133,6 +132,10 @@ class QtDataClient(QObject):
         if failed is not None:
             raise failed
 
+    def _read_stderr(self, process: QProcess) -> None:
+        if shiboken6.isValid(self):
+            self.sig_output.emit(bytes(process.readAllStandardError()).decode("utf-8", "replace"))
+
     def _message(self, line: bytes) -> None:
         try:
             message = json.loads(line)
@@ -159,8 +162,8 @@ class QtDataClient(QObject):
                 self.restart()
 
     def _ended(self, process: QProcess, code: int) -> None:
-        if process is not self.process:
-            return
+        if not shiboken6.isValid(self) or process is not self.process:
+            return  # an old session, or this client being destroyed with the window (its process with it)
         self.process, self._ready = None, False
         waiting = [self._answers.pop(m["id"]) for m in self._queued if m["id"] in self._answers]
         waiting += list(self._answers.values())

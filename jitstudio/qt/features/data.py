@@ -4,10 +4,9 @@ seed a model event's Test run; an execution the Data tab shows opens in the reco
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QTimer
-
-from typing import TYPE_CHECKING, cast
 
 from .api import Feature
 
