@@ -59,18 +59,15 @@ class DataFeature(Feature):
             self.client.restart()
 
     def model_events(self, model: str) -> list[tuple[str, str]]:
-        from ...project import EventElement
+        """(fullName, operate) of the model events subscribed to `model`: those a row can seed a Test run of."""
+        from ...project.references import subscribers
 
         project = self.api.project
-        if project is None:
+        element = project.get(model) if project is not None else None
+        if element is None:
             return []
-        found = []
-        for element in project.elements.values():
-            if isinstance(element, EventElement) and element.kind == "model":
-                data = element.ejson.doc.data if element.ejson.doc and isinstance(element.ejson.doc.data, dict) else {}
-                if data.get("sender") == model:
-                    found.append((element.full_name, str(data.get("operate", ""))))
-        return sorted(found)
+        return sorted((event.full_name, str(getattr(event.event_spec, "operate", "")))
+                      for event in subscribers(project, element) if event.kind == "model")
 
     def _page_added(self, page: QtPage) -> None:
         from ...project import ModelElement
