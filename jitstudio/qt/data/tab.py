@@ -41,6 +41,7 @@ class QtDataTab(QWidget):
         self._count_token = ""
         self._counter = 0
         self._sized = False
+        self.counted: int | None = None  # the rows the filter matches, once counted
 
         self.filter_edit = QLineEdit(objectName="dataFilter", clearButtonEnabled=True,
                                      placeholderText="Filter: Q(Q('status', '=', 'paid')) — Enter applies")
@@ -157,7 +158,7 @@ class QtDataTab(QWidget):
             self._size_columns()
         if self.rows is not None and self.rows.fully_loaded():
             self._cancel_count()  # every row is loaded: that is the count
-            self.count_label.setText(f"{loaded:,} row{'s' if loaded != 1 else ''}")
+            self._show_count(loaded)
 
     def _size_columns(self) -> None:
         """Fit each column to its title and the first page's values, within bounds."""
@@ -207,6 +208,7 @@ class QtDataTab(QWidget):
         self._counter += 1
         token = f"{self.model_name}:{self._counter}"
         self._count_token = token
+        self.counted = None
         self.count_label.setText("counting…")
         self.cancel_count.show()
         self.client.request("count", lambda answer: self._counted(token, answer), owner=self, model=self.model_name,
@@ -223,8 +225,11 @@ class QtDataTab(QWidget):
         elif answer.get("cancelled"):
             self.count_label.setText("not counted")
         else:
-            total = int(answer["count"])
-            self.count_label.setText(f"{total:,} row{'s' if total != 1 else ''}")
+            self._show_count(int(answer["count"]))
+
+    def _show_count(self, total: int) -> None:
+        self.counted = total
+        self.count_label.setText(f"{total:,} row{'s' if total != 1 else ''}")
 
     def stop_count(self) -> None:
         """Stop counting (the button): the label says the rows were not counted."""
@@ -407,7 +412,7 @@ class QtDataTab(QWidget):
         except OSError as exc:
             self.show_message(f"Cannot write {path}: {exc}", error=True)
             return None
-        total = self._counted_rows()
+        total = self.counted or 0
         progress = progress_dialog(self, f"Exporting to {path.name}", total)
         progress.canceled.connect(run.cancel)
         run.sig_progress.connect(lambda written: progress.setValue(min(written, total)) if total else None)
@@ -415,10 +420,6 @@ class QtDataTab(QWidget):
         self.bulk = run
         run.start()
         return run
-
-    def _counted_rows(self) -> int:
-        text = self.count_label.text().split(" ")[0].replace(",", "")
-        return int(text) if text.isdigit() else 0
 
     def _exported(self, report: dict, progress) -> None:
         progress.close()
