@@ -12,6 +12,7 @@ import itertools
 import threading
 import time
 import uuid
+from collections import Counter
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import exit_status
@@ -152,7 +153,7 @@ class DataSession:
         settled = self._settled()  # before the records: once nothing is pending, every record is written
         records = self.fired(request_id)
         counts = self.runtime.records.request_counts(request_id) if len(records) >= FIRED_SHOWN else \
-            {status: sum(1 for r in records if r["status"] == status) for status in {r["status"] for r in records}}
+            dict(Counter(r["status"] for r in records))
         answer.update(request=request_id, events=events, fired=records, firedCounts=counts, settled=settled)
         if not settled:
             self._wait_for_async(request_id, records)
