@@ -39,6 +39,9 @@ def append_item(doc: JsonDocument, pointer: str, value: Any) -> JsonDocument:
     text = doc.text
     if not items:
         span = doc.spans[pointer].value
+        around = doc.spans.get(pointer.rsplit("/", 1)[0])
+        if around is not None and "\n" not in text[around.value.start : around.value.end]:
+            return JsonDocument.parse(text[: span.start] + json.dumps([value], ensure_ascii=False) + text[span.end :])
         indent, unit = line_indent(text, span.start), indent_unit(text)
         body = f"[\n{indent}{unit}{dumps_readable(value, indent + unit, unit)}\n{indent}]"
         return JsonDocument.parse(text[: span.start] + body + text[span.end :])

@@ -5,11 +5,12 @@ problem can name its line and column and an edit can replace exactly one value a
 """
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, NamedTuple
 
 from ..errors import UserError
 
@@ -29,14 +30,12 @@ class JsonSyntaxError(UserError, ValueError):
         self.message, self.line, self.col, self.offset = message, line, col, offset
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     start: int
     end: int
 
 
-@dataclass
-class Located:
+class Located(NamedTuple):
     value: Span
     key: Span | None = None
 
@@ -60,58 +59,62 @@ class _Scanner:
         self.text = text
         self.spans: dict[str, Located] = {}
 
-    def ws(self, i: int) -> int:
-        return _WS.match(self.text, i).end()
-
     def value(self, i: int, pointer: str, key: Span | None) -> int:
-        i = self.ws(i)
+        text, spans = self.text, self.spans
+        ws: Callable[[str, int], re.Match[str]] = _WS.match  # type: ignore[assignment]  # (it matches the empty string too)
+        i = ws(text, i).end()
         start = i
-        ch = self.text[i]
+        ch = text[i]
         if ch == "{":
-            i = self.ws(i + 1)
-            if self.text[i] == "}":
+            i = ws(text, i + 1).end()
+            if text[i] == "}":
                 i += 1
             else:
                 while True:
-                    i = self.ws(i)
-                    m = _STRING.match(self.text, i)
-                    raw = m.group()
-                    key_span = Span(m.start(), m.end())
-                    name = raw[1:-1] if "\\" not in raw else _decoded_string(self.text, key_span.start, key_span.end)
-                    i = self.ws(m.end()) + 1  # ':'
-                    i = self.ws(self.value(i, pointer + "/" + escape_pointer_token(name), key_span))
-                    if self.text[i] == "}":
+                    i = ws(text, i).end()
+                    m = _STRING.match(text, i)
+                    if m is None:
+                        raise ValueError(f"no member name at offset {i}")  # json.loads accepted the text first
+                    key_start, key_end = m.span()
+                    name = text[key_start + 1 : key_end - 1]
+                    if "\\" in name:
+                        name = _decoded_string(text, key_start, key_end)
+                    token = name.replace("~", "~0").replace("/", "~1") if "~" in name or "/" in name else name
+                    i = ws(text, key_end).end() + 1  # ':'
+                    i = ws(text, self.value(i, pointer + "/" + token, Span(key_start, key_end))).end()
+                    if text[i] == "}":
                         i += 1
                         break
                     i += 1  # ','
         elif ch == "[":
-            i = self.ws(i + 1)
+            i = ws(text, i + 1).end()
             index = 0
-            if self.text[i] == "]":
+            if text[i] == "]":
                 i += 1
             else:
                 while True:
-                    i = self.ws(self.value(i, f"{pointer}/{index}", None))
+                    i = ws(text, self.value(i, f"{pointer}/{index}", None)).end()
                     index += 1
-                    if self.text[i] == "]":
+                    if text[i] == "]":
                         i += 1
                         break
                     i += 1
         elif ch == '"':
-            i = _STRING.match(self.text, i).end()
-            if "\\u" in self.text[start:i]:
-                _decoded_string(self.text, start, i)
-        elif self.text.startswith(_NOT_JSON, i):
+            i = _STRING.match(text, i).end()
+            if "\\u" in text[start:i]:
+                _decoded_string(text, start, i)
+        elif text.startswith(_NOT_JSON, i):
             # Python's json module reads these, but they are not JSON and other tools reject them.
-            word = next(w for w in _NOT_JSON if self.text.startswith(w, i))
-            line, col = line_col(self.text, i)
+            word = next(w for w in _NOT_JSON if text.startswith(w, i))
+            line, col = line_col(text, i)
             raise JsonSyntaxError(f"{word} is not a JSON value; use a number or null", line, col, i)
         elif ch in "-0123456789":
-            i = _NUMBER.match(self.text, i).end()
-            _check_number(self.text, start, i)
+            i = _NUMBER.match(text, i).end()
+            if i - start > 15 or "e" in text[start:i] or "E" in text[start:i]:
+                _check_number(text, start, i)
         else:
-            i += next(len(w) for w in _LITERALS if self.text.startswith(w, i))
-        self.spans[pointer] = Located(Span(start, i), key)
+            i += next(len(w) for w in _LITERALS if text.startswith(w, i))
+        spans[pointer] = Located(Span(start, i), key)
         return i
 
 
@@ -167,8 +170,8 @@ class JsonDocument:
     def set(self, pointer: str, value: Any) -> "JsonDocument":
         if pointer in self.spans:
             span = self.spans[pointer].value
-            parent = self.spans.get(pointer.rsplit("/", 1)[0]) if pointer else None
-            one_line = parent is not None and "\n" not in self.text[parent.value.start : parent.value.end]
+            around = self.spans.get(pointer.rsplit("/", 1)[0]) if pointer else None
+            one_line = around is not None and "\n" not in self.text[around.value.start : around.value.end]
             return self._splice(span.start, span.end, self._dump(value, span.start, None if one_line else ""))
         parent, _, key = pointer.rpartition("/")
         key = key.replace("~1", "/").replace("~0", "~")
@@ -252,6 +255,58 @@ class JsonDocument:
     def _splice(self, start: int, end: int, replacement: str) -> "JsonDocument":
         return JsonDocument.parse(self.text[:start] + replacement + self.text[end:])
 
+    def replace_scalars(self, values: dict[str, Any]) -> "JsonDocument":
+        """Members that hold a number, string, boolean or null given new such values, without parsing the
+        text again: every other span moves by the change in length before it. (A drawing's positions are
+        rewritten this way as the nodes are dragged.)"""
+        edits = []
+        for pointer, value in values.items():
+            old = self.get(pointer, _MISSING)
+            if pointer not in self.spans or isinstance(old, (dict, list)) or old is _MISSING \
+                    or isinstance(value, (dict, list)) or (isinstance(value, float) and not math.isfinite(value)):
+                raise KeyError(f"{pointer} is not a member holding a plain value")
+            span = self.spans[pointer].value
+            edits.append((span.start, span.end, json.dumps(value, ensure_ascii=False), pointer, value))
+        edits.sort()
+        pieces, ends, shifts, at, shift = [], [], [], 0, 0
+        for start, end, written, _pointer, _value in edits:
+            pieces += [self.text[at:start], written]
+            at = end
+            shift += len(written) - (end - start)
+            ends.append(end)
+            shifts.append(shift)
+        pieces.append(self.text[at:])
+
+        def moved(offset: int) -> int:
+            index = bisect.bisect_right(ends, offset)
+            return offset + (shifts[index - 1] if index else 0)
+
+        replaced = {pointer: (start, len(written)) for start, _end, written, pointer, _value in edits}
+        # Spans are recorded as their values end, so they are in order of their ends: those that end before
+        # the first edit stay, those that start after the last one all move by the whole change.
+        items = list(self.spans.items())
+        first = bisect.bisect_left(items, ends[0], key=lambda item: item[1].value.end)
+        spans = dict(items[:first])
+        last_end, total = ends[-1], shifts[-1]
+        for pointer, located in items[first:]:
+            value_span, key = located
+            if key is not None and key.start >= last_end or key is None and value_span.start >= last_end:
+                spans[pointer] = Located(Span(value_span.start + total, value_span.end + total),
+                                         key and Span(key.start + total, key.end + total))
+                continue
+            if key is not None and key.start >= ends[0]:
+                key = Span(moved(key.start), moved(key.end))
+            if pointer in replaced:
+                start = moved(value_span.start)
+                value_span = Span(start, start + replaced[pointer][1])
+            else:
+                value_span = Span(moved(value_span.start), moved(value_span.end))
+            spans[pointer] = Located(value_span, key)
+        data = self.data
+        for _start, _end, _written, pointer, value in edits:
+            data = _with_value(data, _tokens(pointer), value)
+        return JsonDocument("".join(pieces), data, spans)
+
 
 def _decoded_string(text: str, start: int, end: int) -> str:
     """The value of the string literal text[start:end]; a lone surrogate escape in it is a located error, as no
@@ -315,6 +370,21 @@ def _raw_index(literal: str, index: int) -> int:
         i += step
         decoded += 1
     return i
+
+
+_MISSING = object()
+
+
+def _with_value(node: Any, tokens: list[str], value: Any) -> Any:
+    """A copy of `node` with the value at `tokens` replaced; only the containers on the way are copied."""
+    if not tokens:
+        return value
+    head, rest = tokens[0], tokens[1:]
+    if isinstance(node, list):
+        copy = list(node)
+        copy[int(head)] = _with_value(node[int(head)], rest, value)
+        return copy
+    return {**node, head: _with_value(node[head], rest, value)}
 
 
 def _tokens(pointer: str):

@@ -1,4 +1,5 @@
 """JSON documents with spans, minimal edits, text files and problems: the pieces under loading and saving."""
+import json
 import pytest
 
 from jitstudio.project import JsonDocument, JsonSyntaxError, Problem, TextFile
@@ -86,3 +87,29 @@ def test_a_problem_is_always_one_line():
 
     assert str(problem) == "events/A/e.json:12:11: func '\\n\\tx': service '' does not exist"
     assert problem.to_json()["message"] == "func '\\n\\tx': service '' does not exist"
+
+
+def test_replacing_plain_values_in_place_matches_a_fresh_parse():
+    import random
+
+    text = json.dumps({"nodeList": [{"name": f"n{i}", "title": f"Node {i}", "position": {"x": i * 20, "y": i},
+                                     "tags": ["a/b", "c~d"]} for i in range(12)],
+                       "one line": {"a": [1, 2.5, {"b": "é\"\\u00e9"}], "z": None}, "flag": True}, indent=2)
+    doc = first = JsonDocument.parse(text)
+    rnd = random.Random(7)
+    plain = [p for p in doc.spans if p and not isinstance(doc.get(p), (dict, list))]
+    for _ in range(200):
+        chosen = {p: rnd.choice([rnd.randint(-10**6, 10**6), "x" * rnd.randint(0, 12) + "é\"/", None, False, 0.5])
+                  for p in rnd.sample(plain, rnd.randint(1, 4))}
+        edited = doc.replace_scalars(chosen)
+        fresh = JsonDocument.parse(edited.text)
+        assert (edited.data, edited.spans) == (fresh.data, fresh.spans)
+        doc = edited
+    assert first.data == json.loads(text)  # each edit copies what it changes; no earlier document is changed
+
+
+def test_replacing_a_container_in_place_is_refused():
+    doc = JsonDocument.parse('{"a": {"b": 1}, "c": [1]}')
+    for pointer, value in (("/a", 1), ("/c/0", [2]), ("/missing", 1)):
+        with pytest.raises(KeyError):
+            doc.replace_scalars({pointer: value})
