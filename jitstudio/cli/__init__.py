@@ -14,7 +14,7 @@ from .. import __version__
 from . import _project
 
 _MODULES = [_project]
-for _name in ("_runtime", "_records", "_ai", "_serve", "_tokens", "_worker", "_migrate"):
+for _name in ("_runtime", "_records", "_runs", "_ai", "_serve", "_tokens", "_worker", "_migrate"):
     if importlib.util.find_spec(f"{__name__}.{_name}") is not None:
         _MODULES.append(importlib.import_module(f"{__name__}.{_name}"))
 

@@ -62,10 +62,16 @@ def cmd_agent(args) -> int:
 
 
 def cmd_assistant(args) -> int:
+    from contextlib import nullcontext
+
+    from ..runtime.engines.ai.assistant import watching_nodes
+
     def action(rt: Runtime) -> None:
         inputs = _json_object(args.inputs, "--inputs")
-        turn = rt.engines.assistant(_full("aiassistants", args.assistant)).run(
-            args.input, inputs, args.session, session_type=args.session_type, app_name=args.from_app)
+        watching = watching_nodes(NodeProgress()) if args.progress else nullcontext()
+        with watching:
+            turn = rt.engines.assistant(_full("aiassistants", args.assistant)).run(
+                args.input, inputs, args.session, session_type=args.session_type, app_name=args.from_app)
         if args.json:
             _print(turn.to_json())
             return
@@ -73,6 +79,35 @@ def cmd_assistant(args) -> int:
         print(f"session: {turn.session_id}", file=sys.stderr)
 
     return _run(args, action)
+
+
+class NodeProgress:
+    """`--progress`: one JSON line on stdout as each node starts and ends, printed at once:
+    {"node", "status": "running" | "ok" | "failed", "at" (ISO UTC), "recordId" (the turn's execution record)}
+    and, when it ends, "durationMs" and for a failure "error" (its first line)."""
+
+    def __init__(self) -> None:
+        self.started: dict[str, float] = {}
+
+    def __call__(self, node: str, status: str, error: BaseException | None) -> None:
+        import time
+        from datetime import datetime, timezone
+
+        from ..runtime.execution import current_execution
+
+        now = time.perf_counter()
+        execution = current_execution()
+        line: dict[str, Any] = {"node": node, "status": status,
+                                "at": datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z"),
+                                "recordId": execution.record_id if execution is not None else None}
+        if status == "running":
+            self.started[node] = now
+        elif node in self.started:
+            line["durationMs"] = round((now - self.started.pop(node)) * 1000, 3)
+        if error is not None:
+            text = f"{type(error).__name__}: {error}".strip()
+            line["error"] = text.splitlines()[0] if text else type(error).__name__
+        print(json.dumps(line, ensure_ascii=False), flush=True)
 
 
 def cmd_approval(args) -> int:
@@ -134,6 +169,9 @@ def register(subparsers) -> None:
     assistant.add_argument("--from-app", metavar="NAME", help="the turn is started by this app, not a user "
                                                             "(history step APP_TRIGGER_NODE with appName)")
     assistant.add_argument("--json", action="store_true", help="print reply, history and events as JSON")
+    assistant.add_argument("--progress", action="store_true",
+                           help="first print one JSON line as each node starts and ends: "
+                                '{"node", "status": running|ok|failed, "at", "recordId", "durationMs", "error"}')
     assistant.set_defaults(func=cmd_assistant)
 
     approval = subparsers.add_parser("approval", help="submit, approve and list approval workflows")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextvars
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from ....errors import AppError
 from ....project import AssistantElement, qfilter
@@ -25,6 +26,26 @@ LOOP_PORTS = ("loop", "body")
 MAX_NODE_RUNS = 1000
 
 _running: contextvars.ContextVar["AssistantRunner | None"] = contextvars.ContextVar("jitstudio_assistant", default=None)
+
+NodeWatcher = Callable[[str, str, "BaseException | None"], None]
+_node_watcher: contextvars.ContextVar[NodeWatcher | None] = contextvars.ContextVar("jitstudio_assistant_nodes", default=None)
+
+
+@contextmanager
+def watching_nodes(watcher: NodeWatcher) -> Iterator[None]:
+    """Tell `watcher(node_id, status, error)` as each node of the turns run inside the block starts
+    ("running") and ends ("ok", or "failed" with the exception, caught or not), in this context only."""
+    token = _node_watcher.set(watcher)
+    try:
+        yield
+    finally:
+        _node_watcher.reset(token)
+
+
+def _tell(node_id: str, status: str, error: BaseException | None = None) -> None:
+    watcher = _node_watcher.get()
+    if watcher is not None:
+        watcher(node_id, status, error)
 
 
 class AssistantError(AppError):
@@ -145,6 +166,7 @@ class AssistantRunner:
             message_id = state.add_message("user", message)
             ctx = _Context(state, events, message_id)
             ctx.outputs[self.start_id] = values
+            _tell(self.start_id, "running")
             answer = events.trigger(lifecycle_payload(triggerName=self.start_id, triggerBody=values, state=state))
             turn.qualified = answer.qualified
             raw = {**values, "qualified": answer.qualified}
@@ -154,6 +176,7 @@ class AssistantRunner:
                 raw["appName"] = app_name
             state.add_step(APP_TRIGGER if app_name else "TRIGGER_NODE", self.start_id, start.title or start.id, raw,
                            [message_id], app_name)
+            _tell(self.start_id, "ok")
             if turn.qualified:
                 self._walk(ctx, self._first_edges(answer.goto, values))
             turn.reply = ctx.reply
@@ -201,18 +224,22 @@ class AssistantRunner:
 
     def _node(self, ctx: _Context, node: AssistantNode, inputs: dict[str, Any]) -> list[AssistantEdge]:
         eventful = node.type in EVENTFUL and node.events.backend
+        _tell(node.id, "running")
         if eventful:
             ctx.events.fire(f"{node.id}.beforeNodeRun", *[ctx.resolve(a.value) for a in node.events.arrivalOutputArgs])
         try:
             with self.host.step("node", f"{node.type} {node.id}"):
                 edges = self._execute(ctx, node, inputs)
         except Exception as exc:  # noqa: BLE001 - the error event decides: stop, or catch and continue
+            _tell(node.id, "failed", exc)
             error = ErrorInfo.of(exc)
             if ctx.events.throw(lifecycle_payload(error=error, nodeId=node.id, state=ctx.state)):
                 raise
             ctx.outputs[node.id] = {"error": str(error)}
             ctx.state.add_step(STEP_TYPES.get(node.type, "NODE"), node.id, node.title or node.id, {"error": str(exc), "caught": True})
             edges = [e for e in self.out_edges(node.id) if not e.condition and e.sourcePort not in LOOP_PORTS]
+        else:
+            _tell(node.id, "ok")
         if eventful:
             ctx.events.fire(f"{node.id}.afterNodeRun", *[ctx.resolve(a.value) for a in node.events.afterRunOutputArgs])
         return edges
