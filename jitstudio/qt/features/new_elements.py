@@ -33,14 +33,18 @@ class NewElementsFeature(Feature):
             plus = self.api.element_tree.plus
             plus.menu().popup(plus.mapToGlobal(QPoint(0, plus.height())))
 
-    def new_element(self, key: str) -> str | None:
-        """Run the wizard of `key` (one of the tree's NEW_ACTIONS); the fullName it created, or None."""
+    def new_element(self, key: str, prefill: dict | None = None) -> str | None:
+        """Run the wizard of `key` (one of the tree's NEW_ACTIONS), an event wizard's trigger filled in from
+        `prefill` (e.json keys); the fullName it created, or None."""
         from ..wizards import WIZARDS
 
         project = self.api.project
         if project is None:
             return None
         wizard = WIZARDS[key](project, self.api.dialog_parent)
+        load = getattr(getattr(wizard, "form", None), "load", None)
+        if prefill and load is not None:
+            load(prefill)
         if not wizard.exec() or not wizard.created:
             return None
         self.api.reload_now()

@@ -41,6 +41,9 @@ def pretty_json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
+# Executions of these elements, or started inside them, belong to an approval or an assistant turn.
+GRAPH_FAMILIES = ("workflows.", "aiassistants.")
+
 def _link(record_id: int, label: str | None = None, status: str | None = None) -> str:
     color = status_color(status).name() if status else None
     mark = f' <span style="color:{color}">●</span>' if color else ""
@@ -53,6 +56,7 @@ class QtRecordDetail(QWidget):
 
     sig_open_record = Signal(int)
     sig_open_frame = Signal(str, int)  # app-relative file, line
+    sig_show_run = Signal(int)  # record id: draw the approval or assistant turn it is part of on its graph
 
     title: QLabel
     facts: QLabel
@@ -186,6 +190,8 @@ class QtRecordDetail(QWidget):
             parts.append(f"Started {shown}{more}")
         if detail.reruns:
             parts.append("Re-run as " + ", ".join(_link(c.id, None, c.status) for c in detail.reruns[:MAX_LINKS]))
+        if any(name.startswith(GRAPH_FAMILIES) for name in [r.event, r.sender, *r.chain]):
+            parts.append(f'<a href="run:{r.id}">Show its run on the drawing</a>')
         return " · ".join(parts)
 
     def _show_frames(self, frames: list[dict]) -> None:
@@ -222,3 +228,5 @@ class QtRecordDetail(QWidget):
     def _link_activated(self, href: str) -> None:
         if href.startswith("record:"):
             self.sig_open_record.emit(int(href.split(":", 1)[1]))
+        elif href.startswith("run:"):
+            self.sig_show_run.emit(int(href.split(":", 1)[1]))

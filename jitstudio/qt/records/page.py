@@ -48,6 +48,7 @@ class QtRecordsPage(QtPage):
     sig_failures_changed = Signal(dict)  # event fullName → failed executions in the last 24 hours
     sig_runner_started = Signal(object, str)
     sig_count_changed = Signal(object)  # int, or None while counting
+    sig_show_run = Signal(int)  # record id: draw the run it is part of on its workflow's or assistant's graph
     sig_detail_shown = Signal(int)
     sig_export_finished = Signal(object)  # ExportResult
     sig_rerun_finished = Signal(int, object, str)  # re-run id, new id or None, message
@@ -114,6 +115,7 @@ class QtRecordsPage(QtPage):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.detail_timer.start())
         self.table.verticalScrollBar().valueChanged.connect(self._scrolled)
         self.detail.sig_open_record.connect(self.show_record)
+        self.detail.sig_show_run.connect(self.sig_show_run)
         self.detail.sig_open_frame.connect(self._open_app_file)
         self.live_box.toggled.connect(self.set_live)
         self.refresh_button.clicked.connect(self.refresh)

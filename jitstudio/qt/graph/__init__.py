@@ -1,0 +1,1 @@
+"""The visual graph editors of approval workflows and AI assistants."""
