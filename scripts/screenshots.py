@@ -3,8 +3,8 @@
     python scripts/screenshots.py [--out DIR] [--dark]
     python scripts/screenshots.py --sizes [--out DIR]
 
---sizes renders the main window as it starts (frame and tree first), with an event page, and the record browser,
-at 1024x700 and 1600x1000, light and dark, as sizes/<view>-<W>x<H>-<theme>.png.
+--sizes renders the main window as it starts (frame and tree first), with an event page, the record browser, the
+Data tab and both graph editors, at 1024x700 and 1600x1000, light and dark, as sizes/<view>-<W>x<H>-<theme>.png.
 """
 from __future__ import annotations
 
@@ -126,6 +126,21 @@ def data_tab_shot(window, app: QApplication, path: Path) -> None:
     grab(window, path, app)
 
 
+def graph_shots(window, app: QApplication, workflow_path: Path, assistant_path: Path) -> None:
+    """The refund workflow with an approval node in the inspector, and the shop assistant after a live turn
+    (run from the Graph tab, order 1 from the Data tab's rows) with the run drawn on it."""
+    page = window.open_element("workflows.RefundApproval")
+    editor = page.tabs.widget(0)
+    editor.scene.select(["managerApproval"])
+    grab(window, workflow_path, app)
+    page = window.open_element("aiassistants.ShopAssistant")
+    editor = page.tabs.widget(0)
+    runner = editor.runs.start_turn("What is the status of order 1?", {"orderId": 1})
+    wait_for(app, lambda: runner is not None and not runner.is_running() and editor.runs.live_button.isEnabled(), 60)
+    editor.scene.select(["lookupOrder"])
+    grab(window, assistant_path, app)
+
+
 def size_shots(app: QApplication, shop: Path, work: Path, out: Path) -> None:
     from jitstudio.qt.main_window import MainWindow
     from jitstudio.qt.settings import Settings
@@ -149,6 +164,8 @@ def size_shots(app: QApplication, shop: Path, work: Path, out: Path) -> None:
                 settle(app)
             grab(window, out / f"records-{width}x{height}-{theme}.png", app)
             data_tab_shot(window, app, out / f"data_tab-{width}x{height}-{theme}.png")
+            graph_shots(window, app, out / f"workflow_graph-{width}x{height}-{theme}.png",
+                        out / f"assistant_graph-{width}x{height}-{theme}.png")
             window.tabs.close_all()
             window.close()
 
@@ -201,8 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         window.resize(1400, 880)
 
         data_tab_shot(window, app, out / "data_tab.png")
-        window.open_element("aiassistants.ShopAssistant")
-        grab(window, out / "assistant_page.png", app)
+        graph_shots(window, app, out / "workflow_graph.png", out / "assistant_graph.png")
         window.open_function("services.OrderSvc", "auditChange")
         grab(window, out / "service_function.png", app)
         function_editor_shots(window.project, out, app)
