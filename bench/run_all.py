@@ -3,7 +3,7 @@
     python bench/run_all.py [--before DIR] [--quick] [--out FILE] [--only MODULE]
 
 Each benchmark runs in a process of its own (`rows()` of bench_events, bench_cli, bench_startup, bench_editor,
-bench_records_browser and bench_data_tab). With --before, a checkout of an earlier commit (`git worktree add DIR REV`), every
+bench_records_browser, bench_data_tab and bench_graph). With --before, a checkout of an earlier commit (`git worktree add DIR REV`), every
 benchmark also runs against that code, this code's benchmark scripts copied into it, the two alternating so a
 busy machine slows both alike; the table then has a before column. --quick runs fewer rounds and 100,000 records
 instead of 1,000,000 (for a look, not for the README).
@@ -40,6 +40,7 @@ BENCHES = [
     Bench("bench_editor", {"sizes": [1000]}, {"sizes": [1000]}, "ms", best_first=True),
     Bench("bench_records_browser", {"records": 1_000_000}, {"records": 100_000, "runs": 3}, "s"),
     Bench("bench_data_tab", {"table_rows": 1_000_000}, {"table_rows": 100_000, "runs": 3, "pages": 10, "edits": 5}, "s"),
+    Bench("bench_graph", {}, {"runs": 2}, "ms", best_first=True),
 ]
 
 

@@ -64,12 +64,24 @@ class Graph:
     kind: str
     nodes: dict[str, GraphNode] = field(default_factory=dict)
     links: list[GraphLink] = field(default_factory=list)
+    _index: tuple[int, dict[str, list[GraphLink]], dict[str, list[GraphLink]]] | None = field(default=None, repr=False, compare=False)
 
     def out_links(self, node_id: str) -> list[GraphLink]:
-        return [link for link in self.links if link.source == node_id]
+        return self._by_end(0).get(node_id, [])
 
     def in_links(self, node_id: str) -> list[GraphLink]:
-        return [link for link in self.links if link.target == node_id]
+        return self._by_end(1).get(node_id, [])
+
+    def _by_end(self, end: int) -> dict[str, list[GraphLink]]:
+        """Links by source (0) or target (1), made once for the links there are."""
+        if self._index is None or self._index[0] != len(self.links):
+            outs: dict[str, list[GraphLink]] = {}
+            ins: dict[str, list[GraphLink]] = {}
+            for link in self.links:
+                outs.setdefault(link.source, []).append(link)
+                ins.setdefault(link.target, []).append(link)
+            self._index = (len(self.links), outs, ins)
+        return self._index[1] if end == 0 else self._index[2]
 
     def start_ids(self) -> list[str]:
         return [n.id for n in self.nodes.values() if n.type == "start"]

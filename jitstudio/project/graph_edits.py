@@ -33,10 +33,11 @@ def snap(value: float, grid: int = GRID) -> int:
     return int(round(value / grid) * grid)
 
 
-def move_nodes(kind: str, doc: JsonDocument, positions: dict[str, tuple[float, float]]) -> JsonDocument:
+def move_nodes(kind: str, doc: JsonDocument, positions: dict[str, tuple[float, float]],
+               graph: Graph | None = None) -> JsonDocument:
     """Each node at its new place, written as whole numbers into `position` {x, y}; a node without a position
-    gets one, and other members of an existing position are kept."""
-    graph = graph_of(kind, doc)
+    gets one, and other members of an existing position are kept. `graph`: the document's, when at hand."""
+    graph = graph or graph_of(kind, doc)
     in_place: list[tuple[str, Any]] = []
     missing: list[tuple[str, dict]] = []
     for node_id, (x, y) in positions.items():

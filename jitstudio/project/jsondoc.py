@@ -287,12 +287,12 @@ class JsonDocument:
         items = list(self.spans.items())
         first = bisect.bisect_left(items, ends[0], key=lambda item: item[1].value.end)
         spans = dict(items[:first])
-        last_end, total = ends[-1], shifts[-1]
+        last_end, total, make = ends[-1], shifts[-1], tuple.__new__  # (the NamedTuples' own __new__ costs a call)
         for pointer, located in items[first:]:
             value_span, key = located
             if key is not None and key.start >= last_end or key is None and value_span.start >= last_end:
-                spans[pointer] = Located(Span(value_span.start + total, value_span.end + total),
-                                         key and Span(key.start + total, key.end + total))
+                spans[pointer] = make(Located, (make(Span, (value_span[0] + total, value_span[1] + total)),
+                                                key and make(Span, (key[0] + total, key[1] + total))))
                 continue
             if key is not None and key.start >= ends[0]:
                 key = Span(moved(key.start), moved(key.end))

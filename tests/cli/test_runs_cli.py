@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from _shop_orders import place_paid_orders
 from jitstudio.cli import main
 from jitstudio.runtime import Runtime
 
@@ -40,10 +41,7 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 def shop(shop):
     """The shop copy with a customer, a lamp and a paid order of 600."""
     with Runtime(shop, async_worker=False) as rt:
-        rt.model("models.Customer").create({"name": "Ann", "email": "ann@example.com", "level": "regular", "creditLimit": 0})
-        rt.model("models.Product").create({"name": "Lamp", "sku": "L-1", "price": 300, "stock": 10, "active": 1})
-        order = rt.call("services.OrderSvc.placeOrder", kwargs={"customerId": 1, "items": [{"productId": 1, "quantity": 2}]})
-        rt.call("services.OrderSvc.payOrder", kwargs={"orderId": order["orderId"]})
+        place_paid_orders(rt, (2,))
     return shop
 
 

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from _shop_orders import place_paid_orders
 from jitstudio.runtime import Runtime
 from jitstudio.runtime.data.db import resolve_db_url
 from jitstudio.runtime.records import RecordStore, records_url_for
@@ -19,10 +20,7 @@ WAIT_MS = 60_000
 def shop(shop):
     """The shop with a customer, a lamp and a paid order #1."""
     with Runtime(shop, async_worker=False) as rt:
-        rt.model("models.Customer").create({"name": "Ann", "email": "ann@example.com", "level": "regular", "creditLimit": 0})
-        rt.model("models.Product").create({"name": "Lamp", "sku": "L-1", "price": 300, "stock": 10, "active": 1})
-        order = rt.call("services.OrderSvc.placeOrder", kwargs={"customerId": 1, "items": [{"productId": 1, "quantity": 1}]})
-        rt.call("services.OrderSvc.payOrder", kwargs={"orderId": order["orderId"]})
+        place_paid_orders(rt)
     return shop
 
 
@@ -59,6 +57,14 @@ def test_a_live_turn_draws_each_node_as_it_runs(qtbot, window):
         "start": "ok", "checkOrderId": "ok", "lookupOrder": "ok", "orderAgent": "ok", "end": "ok"}, runner.stdout
     assert "Order 1 is paid" in editor.run_banner.text()
     assert all(item.opacity() == 1.0 for item in editor.scene.nodes.values())
+    taken = {(item.link.source, item.link.target) for item in editor.scene.links if item.taken}
+    assert taken == {("start", "checkOrderId"), ("checkOrderId", "lookupOrder"), ("lookupOrder", "orderAgent"), ("orderAgent", "end")}
+
+    # once the turn has ended, its record fills in what each node did and the executions fired there
+    qtbot.waitUntil(lambda: editor.runs.run is not None, timeout=WAIT_MS)
+    assert "tool services.OrderSvc.getOrder" in editor.scene.nodes["orderAgent"].run[1]
+    assert editor.runs.records_of("lookupOrder")
+    assert "Order 1 is paid" in editor.run_banner.text()
 
 
 def test_a_node_that_fails_is_drawn_red_with_its_error(qtbot, window):

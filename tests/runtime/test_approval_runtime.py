@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from _shop_orders import place_paid_orders
 from jitstudio.runtime import Runtime
 from jitstudio.runtime.engines.approvals import ApprovalAborted, acting_as
 
@@ -24,11 +25,7 @@ def runtime(shop):
     (blocker / "inner.py").write_text(BLOCKER)
     (blocker / "__init__.py").write_text("from .inner import customFunc\n")
     rt = Runtime(app, async_worker=False)
-    rt.model("models.Customer").create({"name": "Ann", "email": "ann@example.com", "level": "regular", "creditLimit": 0})
-    rt.model("models.Product").create({"name": "Lamp", "sku": "L-1", "price": 300, "stock": 10, "active": 1})
-    for quantity in (2, 1):
-        order = rt.call("services.OrderSvc.placeOrder", kwargs={"customerId": 1, "items": [{"productId": 1, "quantity": quantity}]})
-        rt.call("services.OrderSvc.payOrder", kwargs={"orderId": order["orderId"]})
+    place_paid_orders(rt, (2, 1))
     yield rt
     rt.drain()
     rt.close()

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from _runtime_support import db_url  # noqa: F401 - db_url is a fixture
+from _shop_orders import place_paid_orders
 from jitstudio.runtime import Runtime
 from jitstudio.runtime.engines.approvals import ApprovalAborted, acting_as
 from jitstudio.runtime.runpaths import RunSources, open_sources, recent_runs, run_of_record
@@ -32,11 +33,7 @@ def add_event(app, name, ejson, inner=None):
 def open_shop(app, db=None) -> Runtime:
     """The shop with a customer, a lamp and two paid orders: #1 of 600 (a large refund), #2 of 300."""
     rt = Runtime(app, db, async_worker=False)
-    rt.model("models.Customer").create({"name": "Ann", "email": "ann@example.com", "level": "regular", "creditLimit": 0})
-    rt.model("models.Product").create({"name": "Lamp", "sku": "L-1", "price": 300, "stock": 10, "active": 1})
-    for quantity in (2, 1):
-        order = rt.call("services.OrderSvc.placeOrder", kwargs={"customerId": 1, "items": [{"productId": 1, "quantity": quantity}]})
-        rt.call("services.OrderSvc.payOrder", kwargs={"orderId": order["orderId"]})
+    place_paid_orders(rt, (2, 1))
     return rt
 
 

@@ -102,16 +102,10 @@ class AssistantNodePanel(PanelBase):
         self.show_events(self.node_id)
 
     def _set_title(self, text: str) -> None:
-        if text:
-            self.sink.set(f"{self.pointer}/title", text)
-        else:
-            self.sink.delete(f"{self.pointer}/title")
+        self.set_or_clear("title", text)
 
     def _set_items(self, text: str | None) -> None:
-        if text:
-            self.sink.set(f"{self.pointer}/items", text)
-        else:
-            self.sink.delete(f"{self.pointer}/items")
+        self.set_or_clear("items", text)
 
 
 class AssistantEdgePanel(PanelBase):
@@ -120,7 +114,7 @@ class AssistantEdgePanel(PanelBase):
         self.index = index
         self.pointer = f"/edges/{index}"
         body = self.section("Condition")
-        self.is_else = CheckField("else (otherwise)", self._set_else, "linkElse")
+        self.is_else = CheckField("else (otherwise)", self.set_else, "linkElse")
         self.is_else.setToolTip("Taken when no other edge leaving the same if/else node holds")
         body.addWidget(self.is_else)
         self.condition = ConditionField(self._set_condition)
@@ -164,16 +158,6 @@ class AssistantEdgePanel(PanelBase):
                 names += [k for k in edge["argMapping"] if k not in names]
         return names
 
-    def _set_else(self, on: bool) -> None:
-        if on:
-            self.sink.set(f"{self.pointer}/else", True)
-            self.sink.delete(f"{self.pointer}/condition")
-        else:
-            self.sink.delete(f"{self.pointer}/else")
-
     def _set_condition(self, text: str | None) -> None:
-        if text:
-            self.sink.set(f"{self.pointer}/condition", text)
-        else:
-            self.sink.delete(f"{self.pointer}/condition")
+        self.set_or_clear("condition", text)
 

@@ -26,6 +26,7 @@ class PanelBase(QWidget):
         super().__init__(objectName="inspectorPanel")
         self.sink, self.context = sink, context
         self.config: Any = {}
+        self.pointer = ""  # where in config.json the node or link shown is
         self.title_label = QLabel(objectName="inspectorTitle", wordWrap=True)
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.badge = QLabel(objectName="badge")
@@ -44,6 +45,19 @@ class PanelBase(QWidget):
 
     def set_context(self, context: InspectorContext) -> None:
         self.context = context
+
+    def set_or_clear(self, member: str, value: Any) -> None:
+        """Set a member of the node or link shown, or remove it when the value is empty (never written as null)."""
+        if value:
+            self.sink.set(f"{self.pointer}/{member}", value)
+        else:
+            self.sink.delete(f"{self.pointer}/{member}")
+
+    def set_else(self, on: bool) -> None:
+        """A link's else: once on, it takes no condition."""
+        self.set_or_clear("else", on)
+        if on:
+            self.sink.delete(f"{self.pointer}/condition")
 
     def show_header(self, title: str, badge: str, where: str) -> None:
         self.title_label.setText(title)

@@ -107,10 +107,7 @@ class WorkflowNodePanel(PanelBase):
         self.show_events(self.node_id, self.node_type == "start")
 
     def _set_title(self, text: str) -> None:
-        if text:
-            self.sink.set(f"{self.pointer}/title", text)
-        else:
-            self.sink.delete(f"{self.pointer}/title")
+        self.set_or_clear("title", text)
 
     def _approvers_changed(self) -> None:
         assert self.users is not None and self.roles is not None
@@ -133,7 +130,7 @@ class WorkflowLinkPanel(PanelBase):
         body = self.section("Link")
         self.title = self.field(body, "Title", TextField(self._set_title, "shown on the drawing", "linkTitle"))
         body = self.section("Condition")
-        self.is_else = CheckField("else (otherwise)", self._set_else, "linkElse")
+        self.is_else = CheckField("else (otherwise)", self.set_else, "linkElse")
         self.is_else.setToolTip("Taken when no other link leaving the same branch node holds")
         body.addWidget(self.is_else)
         self.condition = ConditionField(self._set_condition)
@@ -165,20 +162,7 @@ class WorkflowLinkPanel(PanelBase):
                           else "An else link needs no condition." if is_else else fields_of)
 
     def _set_title(self, text: str) -> None:
-        if text:
-            self.sink.set(f"{self.pointer}/title", text)
-        else:
-            self.sink.delete(f"{self.pointer}/title")
-
-    def _set_else(self, on: bool) -> None:
-        if on:
-            self.sink.set(f"{self.pointer}/else", True)
-            self.sink.delete(f"{self.pointer}/condition")
-        else:
-            self.sink.delete(f"{self.pointer}/else")
+        self.set_or_clear("title", text)
 
     def _set_condition(self, text: str | None) -> None:
-        if text:
-            self.sink.set(f"{self.pointer}/condition", text)
-        else:
-            self.sink.delete(f"{self.pointer}/condition")
+        self.set_or_clear("condition", text)

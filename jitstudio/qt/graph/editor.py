@@ -15,10 +15,11 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QTe
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from ...project import Project
-from ...project.graph import ASSISTANT, Graph, read_graph
+from ...project.graph import ASSISTANT, Graph, read_graph, type_title
 from ...project.graph_checks import Mark, drawing_warnings, node_events, problem_marks
 from ...project.graph_edits import (
-    EVENTFUL, add_node, connect, copy_fragment, delete_items, delete_value, move_nodes, paste_fragment, set_value,
+    EVENTFUL, add_node, connect, copy_fragment, delete_items, delete_value, move_nodes, node_kinds, paste_fragment,
+    set_value,
 )
 from ...project.graph_layout import layered_positions
 from ...project.jsondoc import JsonDocument, JsonSyntaxError, pointer_of
@@ -27,12 +28,13 @@ from ..pages.file_page import FileEditor
 from ..theme import is_dark, text_color
 from .inspector import QtGraphInspector
 from .items import SEVERITY_COLORS, Colors, LinkItem, NodeItem
-from .palette import NodePalette
+from .palette import NodePalette, type_icon
 from .runs import RunOverlay
 from .scene import GraphScene
 from .view import GraphView
 
 REDRAW_DELAY_MS = 250
+PALETTE_FROM_WIDTH = 1000  # the editor's width from which the palette shows beside the canvas (else: Add node)
 PASTE_OFFSET = (40.0, 40.0)
 EVENTS_COLOR = "#2f6fdf"
 
@@ -144,6 +146,15 @@ class QtGraphEditor(QWidget):
         self.buttons["snap"].setCheckable(True)
         self.buttons["snap"].setChecked(True)
         self.buttons["snap"].toggled.connect(self.scene.set_snap)
+        self.add_button = QToolButton(text="Add node", objectName="graph_add", autoRaise=True,
+                                      toolTip="Add a node in the middle of the view (or drag one from the palette)",
+                                      popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        add_menu = QMenu(self.add_button)
+        for node_type in node_kinds(self.kind):
+            add_menu.addAction(type_icon(node_type), type_title(self.kind, node_type),
+                               lambda t=node_type: self.add(t, self.view.mapToScene(self.view.viewport().rect().center())))
+        self.add_button.setMenu(add_menu)
+        row.insertWidget(0, self.add_button)
         row.addSpacing(12)
         self.runs = RunOverlay(self)
         row.addWidget(self.runs.button)
@@ -238,6 +249,10 @@ class QtGraphEditor(QWidget):
         if self._layout is None or self._layout[0] != shape:
             self._layout = (shape, layered_positions(self.graph))
         return self._layout[1]
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.palette_list.setVisible(self.width() >= PALETTE_FROM_WIDTH)  # narrower, the canvas needs the room
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -393,7 +408,7 @@ class QtGraphEditor(QWidget):
             self.write()
 
     def place_nodes(self, positions: dict) -> None:
-        self.apply(lambda d: move_nodes(self.kind, d, positions), f"moved {', '.join(positions)}" if len(positions) < 4 else f"moved {len(positions)} nodes")
+        self.apply(lambda d: move_nodes(self.kind, d, positions, self.graph if d is self.doc else None), f"moved {', '.join(positions)}" if len(positions) < 4 else f"moved {len(positions)} nodes")
 
     def add(self, node_type: str, at: QPointF) -> str | None:
         added: list[str] = []

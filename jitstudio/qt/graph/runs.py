@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QMenu, QToolButton
 
@@ -75,9 +76,14 @@ class RunOverlay(QObject):
             return
         self.menu.addAction("Loading runs…").setEnabled(False)
         worker = self._worker = Worker(lambda root=project.root, name=element.full_name: recent_runs_of(root, name))
-        worker.signals.returned.connect(lambda runs, w=worker: self._fill(runs) if w is self._worker else None)
-        worker.signals.errored.connect(lambda error, w=worker: self._failed(error) if w is self._worker else None)
+        worker.signals.returned.connect(lambda runs, w=worker: self._fill(runs) if self._awaits(w) else None)
+        worker.signals.errored.connect(lambda error, w=worker: self._failed(error) if self._awaits(w) else None)
         worker.start()
+
+    def _awaits(self, worker: Worker) -> bool:
+        """Whether `worker`'s answer is still wanted: it is the latest asked for, and the editor is still open
+        (a page closed meanwhile has taken this overlay and its runner with it)."""
+        return shiboken6.isValid(self) and shiboken6.isValid(self.editor) and worker is self._worker
 
     def _fill(self, runs: list[RunPath]) -> None:
         self.menu.clear()
@@ -153,6 +159,9 @@ class RunOverlay(QObject):
         if inputs:
             args += ["--inputs", json.dumps(inputs, ensure_ascii=False)]
         self.run, self.live, self._line, self._read, self._started = None, {}, "", 0, time.monotonic()
+        self._order: list[str] = []
+        self._taken: set[tuple[str, str]] = set()
+        self._record: int | None = None
         self._draw({}, set())
         runner = self.runner = RuntimeRunner(self)
         runner.sig_output.connect(self._output)
@@ -185,8 +194,17 @@ class RunOverlay(QObject):
             text += f" · {step['durationMs']:.0f} ms"
         if step.get("error"):
             text += f" · {step['error']}"
-        self.live[str(step["node"])] = (str(step["status"]), text)
-        self._draw(self.live, set())
+        node = str(step["node"])
+        if step["status"] == "running":
+            edges = {(link.link.source, link.link.target) for link in self.editor.scene.links}
+            came_from = next((done for done in reversed(self._order) if (done, node) in edges), None)
+            if came_from is not None:
+                self._taken.add((came_from, node))
+            self._order.append(node)
+        if isinstance(step.get("recordId"), int):
+            self._record = step["recordId"]
+        self.live[node] = (str(step["status"]), text)
+        self._draw(self.live, self._taken)
 
     def _finished(self, code: int, how: str) -> None:
         self.live_button.setEnabled(True)
@@ -201,6 +219,29 @@ class RunOverlay(QObject):
             outcome = f"replied: {reply}" if reply else ("finished" if code == 0 else f"exited with code {code}")
         self.editor.show_run_banner(f"Turn of {self.editor.element.full_name if self.editor.element else ''}: "
                                     f"{len(self.live)} nodes in {seconds:.1f} s, {outcome}")
+        if self._record is not None and self.editor.project is not None:
+            self._load_recorded(self.editor.project.root, self._record)
+
+    def _load_recorded(self, root: Path, record_id: int) -> None:
+        """The finished turn as recorded: what each node did and the records fired there (links to open)."""
+        def recorded() -> RunPath | None:
+            from ...runtime.runpaths import open_sources, run_of_record
+
+            with open_sources(root) as sources:
+                return run_of_record(sources, record_id)
+
+        worker = self._worker = Worker(recorded)
+        worker.signals.returned.connect(lambda run, w=worker: self._recorded(run) if self._awaits(w) else None)
+        worker.start()
+
+    def _recorded(self, run: RunPath | None) -> None:
+        if run is None or (self.runner is not None and self.runner.is_running()) or not self.live:
+            return
+        banner = self.editor.run_banner.text().split(" &nbsp; ")[0]
+        self.run, self.live = run, {}
+        visits = {visit.node: visit for visit in run.visits}
+        self._draw({node: (visit.status, visit_text(visit)) for node, visit in visits.items()}, set(run.links))
+        self.editor.run_banner.setText(f"{banner} &nbsp; <a href='clear'>Clear</a>")
 
     def _reply(self) -> str:
         from ..runner import parse_result

@@ -12,7 +12,7 @@ NODE_MIME = "application/x-jitstudio-graph-node"
 MIN_ZOOM, MAX_ZOOM = 0.1, 3.0
 # A drawing of up to this many items (nodes and links) is fitted no smaller than READABLE_ZOOM, where titles
 # still show; a bigger one is fitted whole.
-SMALL_GRAPH_ITEMS, READABLE_ZOOM = 80, 0.6
+SMALL_GRAPH_ITEMS, READABLE_ZOOM = 80, 0.55
 
 
 class GraphView(QGraphicsView):
