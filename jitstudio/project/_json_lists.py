@@ -30,6 +30,15 @@ def dumps_readable(value: Any, indent: str, unit: str) -> str:
     return "[\n" + ",\n".join(inner + dumps_readable(v, inner, unit) for v in value) + "\n" + indent + "]"
 
 
+def put_readable(doc: JsonDocument, pointer: str, value: Any) -> JsonDocument:
+    """`doc.put`, with the value written as `dumps_readable` writes it (small objects such as a position on one
+    line) where it lands, as a person writing the file would."""
+    doc = doc.put(pointer, None)
+    span = doc.spans[pointer].value
+    written = dumps_readable(value, line_indent(doc.text, span.start), indent_unit(doc.text))
+    return JsonDocument.parse(doc.text[: span.start] + written + doc.text[span.end :])
+
+
 def append_item(doc: JsonDocument, pointer: str, value: Any) -> JsonDocument:
     """The document with `value` added at the end of the array at `pointer` (created when absent), written like
     the items before it: on one line when the last one is, else spread over lines at its indent."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from ._json_lists import append_item, remove_item, sync_list, sync_object
+from ._json_lists import append_item, put_readable, remove_item, sync_list, sync_object
 from .graph import WORKFLOW, WORKFLOW_TYPE_CODES, Graph, read_graph, type_title
 from .jsondoc import JsonDocument, pointer_of
 
@@ -92,7 +92,7 @@ def _append_node(kind: str, doc: JsonDocument, node: dict) -> JsonDocument:
     doc = _container(kind, doc)
     if kind == WORKFLOW:
         return append_item(doc, "/nodeList", node)
-    return doc.put(pointer_of(["nodes", node["id"]]), node)
+    return put_readable(doc, pointer_of(["nodes", node["id"]]), node)
 
 
 def add_node(kind: str, doc: JsonDocument, node_type: str, position: tuple[float, float],
@@ -191,7 +191,7 @@ def paste_fragment(kind: str, doc: JsonDocument, fragment: dict, offset: tuple[f
         doc = append_item(doc, "/" + _links_key(kind), copy)
     for name, config in (fragment.get("nodeConfig") or {}).items():
         if name in renamed:
-            doc = doc.put(pointer_of(["nodeConfig", renamed[name]]), config)
+            doc = put_readable(doc, pointer_of(["nodeConfig", renamed[name]]), config)
     return doc, list(renamed.values())
 
 

@@ -119,8 +119,9 @@ def test_adding_an_assistant_node_adds_one_member_with_its_events_switched_off(a
         "id": "function1", "type": "function", "title": "Function", "position": {"x": 100, "y": 340},
         "events": {"backend": False, "page": False, "arrivalOutputArgs": [], "afterRunOutputArgs": []},
     }
-    removed, _added = changes(assistant.text, added.text)
+    removed, new_lines = changes(assistant.text, added.text)
     assert removed == []  # only a comma and the new member went in
+    assert '      "position": {"x": 100, "y": 340},\n' in new_lines  # written as the file writes its positions
     assert added.text.replace(_between(added.text, '"end": {', '  },\n  "edges"'), "") == \
         assistant.text.replace(_between(assistant.text, '"end": {', '  },\n  "edges"'), "")
 

@@ -128,3 +128,32 @@ def test_an_execution_in_the_record_browser_shows_its_run_on_the_graph(qtbot, wi
     qtbot.waitUntil(lambda: window.current_page() is not records and editor.scene.nodes["end"].run is not None, timeout=WAIT_MS)
     assert {node: item.run[0] for node, item in editor.scene.nodes.items()} == {
         "start": "ok", "checkOrderId": "ok", "lookupOrder": "ok", "orderAgent": "ok", "end": "ok"}
+
+
+@pytest.fixture
+def refund_approved(shop):
+    """Order 1 (300) sent for a refund by ann, agreed by the store manager: the small refund's way to the end."""
+    from jitstudio.runtime.engines.approvals import acting_as
+
+    with Runtime(shop, async_worker=False) as rt:
+        with acting_as("ann"):
+            instance = rt.engines.approvals.submit("workflows.RefundApproval", 1, user="ann").instance["id"]
+        with acting_as("manager"):
+            rt.engines.approvals.act(instance, "agree", user="manager")
+    return shop
+
+
+def test_an_approval_picked_from_the_runs_menu_is_drawn_on_the_workflow(qtbot, window, refund_approved):
+    _page, editor = graph_of(window, "workflows.RefundApproval")
+
+    editor.runs.menu.aboutToShow.emit()
+    qtbot.waitUntil(lambda: any("Approval" in a.text() for a in editor.runs.menu.actions()), timeout=WAIT_MS)
+    [approval] = [a for a in editor.runs.menu.actions() if "Approval" in a.text()]
+    approval.trigger()
+
+    drawn = {node: item.run for node, item in editor.scene.nodes.items() if item.run}
+    assert list(drawn) == ["start", "managerApproval", "amountBranch", "end"]
+    assert "agree by manager" in drawn["managerApproval"][1]
+    assert editor.scene.nodes["financeApproval"].opacity() < 1.0  # the large-refund way was not taken
+    taken = {(item.link.source, item.link.target) for item in editor.scene.links if item.taken}
+    assert ("amountBranch", "end") in taken and ("amountBranch", "financeApproval") not in taken
