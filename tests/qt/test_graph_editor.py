@@ -504,3 +504,18 @@ def test_a_new_event_on_a_node_without_node_events_leaves_config_json_alone(wind
     before = disk(shop, ASSISTANT_CONFIG)
     editor.event_created("events.Anything", "start")
     assert disk(shop, ASSISTANT_CONFIG) == before
+
+
+def test_a_branch_link_made_the_else_link_from_its_menu_loses_its_condition(window, qtbot, shop):
+    editor = open_graph(window, qtbot, WORKFLOW)
+    before = disk(shop, WORKFLOW_CONFIG)
+
+    editor.set_else(2, True)  # "Over 500", which has a condition
+
+    link = json.loads(disk(shop, WORKFLOW_CONFIG))["linkList"][2]
+    assert link["else"] is True and "condition" not in link
+    removed, added = changed_lines(before, disk(shop, WORKFLOW_CONFIG))
+    assert [line.strip() for line in removed] == ['"condition": "Q(Q(\'amount\', \'>\', 500))"']
+    assert [line.strip() for line in added] == ['"else": true']
+    editor.undo()
+    assert disk(shop, WORKFLOW_CONFIG) == before

@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QTe
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QSplitter, QToolButton, QVBoxLayout, QWidget
 
 from ...project import Project
-from ...project.graph import ASSISTANT, Graph, read_graph, type_title
+from ...project.graph import ASSISTANT, CHOOSING_TYPES, WORKFLOW, Graph, read_graph, type_title
 from ...project.graph_checks import Mark, drawing_warnings, node_events, problem_marks
 from ...project.graph_edits import (
     EVENTFUL, add_node, connect, copy_fragment, delete_items, delete_value, move_nodes, node_kinds, paste_fragment,
@@ -500,6 +500,11 @@ class QtGraphEditor(QWidget):
                                lambda: self.runs.sig_open_record.emit("", records[-1]))
             menu.addSeparator()
             menu.addAction("Copy", self.copy)
+        if isinstance(item, LinkItem) and item.source.node.type in CHOOSING_TYPES:
+            otherwise = menu.addAction("Else (taken when no condition holds)", lambda: self.set_else(item.link.index, not item.link.is_else))
+            otherwise.setCheckable(True)
+            otherwise.setChecked(item.link.is_else)
+            otherwise.setEnabled(not self.read_only)
         if isinstance(item, (NodeItem, LinkItem)):
             menu.addAction("Delete", self.delete_selected).setEnabled(not self.read_only)
         menu.addAction("Paste", self.paste).setEnabled(not self.read_only)
@@ -507,6 +512,18 @@ class QtGraphEditor(QWidget):
         if isinstance(item, NodeItem):
             self.sig_node_menu.emit(menu, item.node_id)
         menu.popup(screen_pos)
+
+    def set_else(self, link_index: int, on: bool) -> None:
+        """Make a link of a branch or if/else its else link (which takes no condition), or a plain one again."""
+        at = f"/{'linkList' if self.kind == WORKFLOW else 'edges'}/{link_index}"
+
+        def edit(doc: JsonDocument) -> JsonDocument:
+            if not on:
+                return delete_value(doc, f"{at}/else")
+            doc = set_value(doc, f"{at}/else", True)
+            return delete_value(doc, f"{at}/condition")
+
+        self.apply(edit, f"link {link_index} is {'the else link' if on else 'no longer the else link'}")
 
     def new_event(self, node_id: str) -> None:
         """Open the event wizard of this kind of graph, filled in for the node."""
