@@ -8,7 +8,8 @@ from typing import Any
 from ...project import AssistantElement, ModelElement, Project, WorkflowElement
 from ...project.graph import ASSISTANT, WORKFLOW, read_graph
 from ...project.jsondoc import pointer_of
-from ...project.references import subscribers, workflow_model
+from ...project.graph_checks import node_events as graph_node_events
+from ...project.references import workflow_model
 
 # What each assistant node type leaves for later nodes to read as `<nodeId>.<output>` (runtime/engines/ai/assistant.py).
 NODE_OUTPUTS = {"function": ["result"], "ifelse": ["branch"], "iteration": ["results", "count", "index", "item"]}
@@ -31,7 +32,7 @@ class InspectorContext:
     functions: list[Choice] = field(default_factory=list)
     agents: list[Choice] = field(default_factory=list)
     start_outputs: list[str] = field(default_factory=list)
-    events: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (fullName, title, e.json data)
+    events: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # node id → (fullName, title) of its events
 
     def function(self, path: str | None) -> Choice | None:
         return next((f for f in self.functions if f.value == path), None)
@@ -57,27 +58,16 @@ def read_context(project: Project, element: WorkflowElement | AssistantElement) 
         context.agents.append(Choice(agent.full_name, f"{agent.title} ({agent.full_name})", outputs or ("answer",)))
     if isinstance(element, AssistantElement) and element.spec:
         context.start_outputs = [a.name for a in element.spec.inputArgs]
-    for event in subscribers(project, element):
-        data = event.ejson.doc.data if event.ejson.doc and isinstance(event.ejson.doc.data, dict) else {}
-        context.events.append((event.full_name, event.title, data))
+    config = element.config.doc.data if element.config and element.config.doc else None
+    for node_id, events in graph_node_events(project, element, read_graph(context.kind, config)).items():
+        context.events[node_id] = [(event.full_name, event.title) for event in events]
     return context
 
 
-def node_events(context: InspectorContext, node_id: str, is_start: bool) -> list[tuple[str, str]]:
-    """(fullName, title) of the events that fire on this node: an assistant's `<nodeId>.<operate>` events, a
-    workflow's approval events whose triggerNode or handleNode names it (`StartNode` names the start node)."""
-    found = []
-    for full_name, title, data in context.events:
-        if context.kind == ASSISTANT:
-            hit = str(data.get("operate") or "").startswith(node_id + ".")
-        else:
-            names = {node_id, "StartNode"} if is_start else {node_id}
-            triggers: list[Any] = data["triggerNode"] if isinstance(data.get("triggerNode"), list) else []
-            nodes = {str(t).split(".", 1)[1] if str(t).startswith(("before.", "after.")) else str(t) for t in triggers}
-            hit = bool(names & nodes) or data.get("handleNode") in names
-        if hit:
-            found.append((full_name, title))
-    return found
+def node_events(context: InspectorContext, node_id: str) -> list[tuple[str, str]]:
+    """(fullName, title) of the events that fire on this node (`graph_checks.node_events`, which the canvas's
+    badges show too)."""
+    return context.events.get(node_id, [])
 
 
 def upstream_expressions(context: InspectorContext, config: Any, node_id: str,
@@ -158,10 +148,3 @@ def lookup(config: Any, pointer: str) -> tuple[bool, Any]:
         else:
             return False, None
     return True, node
-
-
-def unique_name(stem: str, taken: Any) -> str:
-    number = 1
-    while f"{stem}{number}" in taken:
-        number += 1
-    return f"{stem}{number}"

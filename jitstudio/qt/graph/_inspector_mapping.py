@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...project.jsondoc import escape_pointer_token
-from ._inspector_context import unique_name
+from ...project.graph_edits import fresh_id
 from ._inspector_fields import PairRows, Sections
 from ._inspector_panel import Sink
 
@@ -46,7 +46,7 @@ class MappingRows(PairRows):
         self.sink.delete(self._member(list(self.mapping)[index]))
 
     def _add(self) -> None:
-        name = next((s for s in self.suggestions if s not in self.mapping), None) or unique_name("arg", self.mapping)
+        name = next((s for s in self.suggestions if s not in self.mapping), None) or fresh_id(self.mapping, "arg")
         self.sink.set(self._member(name), "")
 
 
@@ -76,5 +76,5 @@ class ListRows(PairRows):
         self.sink.set(self.pointer, [item for i, item in enumerate(self.items) if i != index])
 
     def _add(self) -> None:
-        name = unique_name("param", {str(i.get("name")) for i in self.items})
+        name = fresh_id({str(i.get("name")) for i in self.items}, "param")
         self.sink.set(self.pointer, [*self.items, {"name": name, "value": ""}])

@@ -81,9 +81,9 @@ class PanelBase(QWidget):
         self.events = NavigationRows(self.sink.open_event, "No event subscribes to this node.", "nodeEvents")
         body.addWidget(self.events)
 
-    def show_events(self, node_id: str, is_start: bool = False) -> None:
+    def show_events(self, node_id: str) -> None:
         if self.events is not None:
-            self.events.show_value([(name, f"⚡ {title}", name) for name, title in node_events(self.context, node_id, is_start)])
+            self.events.show_value([(name, f"⚡ {title}", name) for name, title in node_events(self.context, node_id)])
 
     def finish_layout(self) -> None:
         self.layout_.addStretch(1)

@@ -104,7 +104,7 @@ class WorkflowNodePanel(PanelBase):
             self.warning.setVisible(not users and not roles)
         if self.links is not None:
             self.links.show_value(link_entries(config, WORKFLOW, self.node_id))
-        self.show_events(self.node_id, self.node_type == "start")
+        self.show_events(self.node_id)
 
     def _set_title(self, text: str) -> None:
         self.set_or_clear("title", text)
