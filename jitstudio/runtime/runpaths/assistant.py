@@ -14,7 +14,7 @@ from ...project import AssistantElement
 from ..engines.ai.sessions import APP_TRIGGER, history_table, sessions_table
 from ..records import ExecutionRecord, RecordStore
 from .model import RunPath, VisitDraft
-from .sources import RunSources, naive_utc, node_steps, to_us
+from .sources import RunSources, naive_utc, node_steps, utc_us
 
 TRIGGERS = ("TRIGGER_NODE", APP_TRIGGER)
 TABLES = (sessions_table.name, history_table.name)
@@ -104,7 +104,7 @@ def _turns(conn, sessions: list[str]) -> dict[str, list[_Turn]]:
     for row in rows:
         own = turns[row["session_id"]]
         if row["type"] in TRIGGERS or not own:
-            own.append(_Turn(row["session_id"], len(own) + 1, [], to_us(row["at"]) or 0))
+            own.append(_Turn(row["session_id"], len(own) + 1, [], utc_us(row["at"]) or 0))
         own[-1].steps.append(dict(row))
     return turns
 

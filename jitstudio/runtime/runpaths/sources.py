@@ -14,8 +14,9 @@ from sqlalchemy import inspect
 from ...project import Project, load_project
 from ..data.db import make_engine, resolve_db_url
 from ..records import ExecutionRecord, RecordStore, records_url_for
+from ..records.schema import to_us
 
-_EPOCH = datetime(1970, 1, 1)
+NAIVE_EPOCH = datetime(1970, 1, 1)
 
 
 @dataclass
@@ -60,18 +61,17 @@ def open_sources(app_dir: str | os.PathLike, db_url: str | None = None, *,
             store.close()
 
 
-def to_us(stamp: datetime | None) -> int | None:
-    """Microseconds since the epoch of an engine table's time (naive UTC, as the engines write them)."""
+def utc_us(stamp: datetime | None) -> int | None:
+    """Microseconds since the epoch of an engine table's time (naive means UTC, as the engines write them;
+    the records' `to_us` reads naive as local time)."""
     if stamp is None:
         return None
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
-    return (stamp - _EPOCH) // timedelta(microseconds=1)
+    return to_us(stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=timezone.utc))
 
 
 def naive_utc(us: int) -> datetime:
     """An engine table's time (naive UTC) for microseconds since the epoch."""
-    return _EPOCH + timedelta(microseconds=us)
+    return NAIVE_EPOCH + timedelta(microseconds=us)
 
 
 def parent_chain(records: RecordStore, record: ExecutionRecord) -> Iterator[ExecutionRecord]:

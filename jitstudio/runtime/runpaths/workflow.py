@@ -15,7 +15,7 @@ from ..engines.approvals.store import actions_table, instances_table, tasks_tabl
 from ..records import ExecutionRecord, RecordStore
 from .model import RunPath
 from .replay import Replay, StoredAction, StoredTask
-from .sources import RunSources, explicit_steps, to_us
+from .sources import RunSources, explicit_steps, utc_us
 
 TABLES = (instances_table.name, tasks_table.name, actions_table.name)
 STATUS_WORDS = {"In": "in progress"}
@@ -32,7 +32,7 @@ def recent_workflow_runs(sources: RunSources, workflow: str, limit: int) -> list
         tasks, actions = _tasks_and_actions(conn, [r["id"] for r in rows])
     if not rows:
         return []
-    since = min(to_us(r["created_at"]) or 0 for r in rows)
+    since = min(utc_us(r["created_at"]) or 0 for r in rows)
     by_instance = _action_records(sources.records, workflow, since)
     graph = _graph(sources, workflow)
     return [_path(sources.records, workflow, graph, row, tasks.get(row["id"], []), actions.get(row["id"], []),
@@ -54,7 +54,7 @@ def workflow_run_of(sources: RunSources, action: ExecutionRecord) -> RunPath | N
         if row is None:
             return None
         tasks, actions = _tasks_and_actions(conn, [instance_id])
-    records = _action_records(sources.records, workflow, to_us(row["created_at"]) or 0).get(instance_id, [])
+    records = _action_records(sources.records, workflow, utc_us(row["created_at"]) or 0).get(instance_id, [])
     return _path(sources.records, workflow, graph, dict(row), tasks.get(instance_id, []),
                  actions.get(instance_id, []), records)
 
@@ -92,10 +92,10 @@ def _tasks_and_actions(conn, ids: list[int]) -> tuple[dict[int, list[StoredTask]
         return tasks, actions
     t, a = tasks_table.c, actions_table.c
     for r in conn.execute(select(tasks_table).where(t.instance_id.in_(ids)).order_by(t.id)).mappings():
-        tasks.setdefault(r["instance_id"], []).append(StoredTask(r["node_id"], r["assignee"], r["status"], to_us(r["created_at"]) or 0))
+        tasks.setdefault(r["instance_id"], []).append(StoredTask(r["node_id"], r["assignee"], r["status"], utc_us(r["created_at"]) or 0))
     for r in conn.execute(select(actions_table).where(a.instance_id.in_(ids)).order_by(a.id)).mappings():
         actions.setdefault(r["instance_id"], []).append(
-            StoredAction(r["node_id"], r["user"], r["action"], r["comment"], r["target"], to_us(r["at"]) or 0))
+            StoredAction(r["node_id"], r["user"], r["action"], r["comment"], r["target"], utc_us(r["at"]) or 0))
     return tasks, actions
 
 
@@ -142,7 +142,7 @@ def _path(store: RecordStore, workflow: str, graph: WorkflowGraph | None, row: d
     visits, links = replay.finish(row["status"] == "In", pending)
     status = STATUS_WORDS.get(row["status"], row["status"])
     title = f"Approval #{row['id']} · {row['model']} {row['record_id']} · {status}"
-    return RunPath(workflow, "workflow", str(row["id"]), title, to_us(row["created_at"]), visits, links)
+    return RunPath(workflow, "workflow", str(row["id"]), title, utc_us(row["created_at"]), visits, links)
 
 
 def _record_around(records: list[ExecutionRecord], action: StoredAction) -> ExecutionRecord | None:
