@@ -6,6 +6,7 @@ assistant keeps `nodes` keyed by id (type names) and `edges` (`sourceNode`, `tar
 place on the drawing in `position` {x, y}, the key JitAI uses."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,8 +90,6 @@ class Graph:
 
 def condition_summary(condition: str, width: int = 28) -> str:
     """A Q text shortened for a label: `Q(Q('amount', '>', 500))` reads `amount > 500`."""
-    import re
-
     text = re.sub(r"\bQ\(", "(", condition.strip())
     text = re.sub(r"\(\s*'([^']*)'\s*,\s*'([^']*)'\s*,\s*", r"(\1 \2 ", text)
     while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):

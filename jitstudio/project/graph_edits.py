@@ -7,10 +7,10 @@ from typing import Any, Iterable
 
 from ._json_lists import append_item, put_readable, remove_item, sync_list, sync_object
 from .graph import WORKFLOW, WORKFLOW_TYPE_CODES, Graph, read_graph, type_title
+from .schemas import EVENTFUL_NODE_TYPES
 from .jsondoc import JsonDocument, pointer_of
 
 GRID = 20
-EVENTFUL = ("aiagent", "function", "ifelse", "iteration")
 
 
 def _nodes_key(kind: str) -> str:
@@ -75,7 +75,7 @@ def new_node(kind: str, node_type: str, node_id: str, position: tuple[float, flo
         return {"name": node_id, "title": title or type_title(kind, node_type), "type": WORKFLOW_TYPE_CODES[node_type],
                 "position": point}
     node: dict[str, Any] = {"id": node_id, "type": node_type, "title": title or type_title(kind, node_type), "position": point}
-    if node_type in EVENTFUL:
+    if node_type in EVENTFUL_NODE_TYPES:
         node["events"] = {"backend": False, "page": False, "arrivalOutputArgs": [], "afterRunOutputArgs": []}
     return node
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtWidgets import QTabWidget
+import shiboken6
 
 from .api import Feature
 
@@ -15,13 +15,6 @@ if TYPE_CHECKING:
     from .new_elements import NewElementsFeature
     from .records import RecordsFeature
     from .run import RunFeature
-
-
-def run_of_record_in(app_dir, record_id: int):
-    from ...runtime.runpaths import open_sources, run_of_record
-
-    with open_sources(app_dir) as sources:
-        return run_of_record(sources, record_id)
 
 
 class GraphFeature(Feature):
@@ -67,6 +60,7 @@ class GraphFeature(Feature):
 
     def show_run_of_record(self, record_id: int) -> None:
         """Open the graph of the approval or assistant turn an execution is part of, with that run drawn on it."""
+        from ..graph.runs import run_of_record_in
         from ..workers import Worker
 
         project = self.api.project
@@ -75,7 +69,7 @@ class GraphFeature(Feature):
         self.api.show_status(f"Finding the run of execution #{record_id}…")
         root = project.root
         worker = Worker(lambda: run_of_record_in(root, record_id))
-        worker.signals.returned.connect(lambda run: self._show_run(record_id, run))
+        worker.signals.returned.connect(lambda run: self._show_run(record_id, run) if shiboken6.isValid(self) else None)
         worker.signals.errored.connect(lambda error: self.api.show_status(f"Could not read the run of #{record_id}: {error}", 8000))
         worker.start()
 
@@ -89,9 +83,7 @@ class GraphFeature(Feature):
         if editor is None:
             self.api.show_status(f"{run.element} has no drawing to show the run on", 6000)
             return
-        tabs = editor.parentWidget()
-        while tabs is not None and not isinstance(tabs, QTabWidget):
-            tabs = tabs.parentWidget()
+        tabs = getattr(page, "tabs", None)
         if tabs is not None:
             tabs.setCurrentWidget(editor)
         editor.runs.show_run(run)

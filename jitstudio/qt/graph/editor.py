@@ -8,6 +8,7 @@ the canvas; text that is not JSON shows its error and leaves the last good drawi
 from __future__ import annotations
 
 import json
+from html import escape
 from typing import Callable
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
@@ -18,11 +19,12 @@ from ...project import Project
 from ...project.graph import ASSISTANT, CHOOSING_TYPES, WORKFLOW, Graph, read_graph, type_title
 from ...project.graph_checks import Mark, drawing_warnings, node_events, problem_marks
 from ...project.graph_edits import (
-    EVENTFUL, add_node, connect, copy_fragment, delete_items, delete_value, move_nodes, node_kinds, paste_fragment,
+    add_node, connect, copy_fragment, delete_items, delete_value, move_nodes, node_kinds, paste_fragment,
     set_value,
 )
 from ...project.graph_layout import layered_positions
 from ...project.jsondoc import JsonDocument, JsonSyntaxError, pointer_of
+from ...project.schemas import EVENTFUL_NODE_TYPES
 from ..icons import icon
 from ..pages.file_page import FileEditor
 from ..theme import is_dark, text_color
@@ -61,7 +63,6 @@ class QtGraphEditor(QWidget):
     sig_open_event = Signal(str)  # event fullName
     sig_open_location = Signal(str, int, int)  # path, line, column of a problem
     sig_new_event = Signal(str, dict, str)  # wizard key, what to fill in, node id
-    sig_node_menu = Signal(QMenu, str)  # a node's context menu before it shows: features add to it
 
     def __init__(self, kind: str, file_editor: FileEditor, parent: QWidget | None = None):
         super().__init__(parent)
@@ -75,6 +76,8 @@ class QtGraphEditor(QWidget):
         self.error: str | None = None
         self.marks: list[Mark] = []
         self.events: dict[str, list] = {}
+        self._events_key: tuple[str, ...] | None = None
+        self._events: dict[str, list] = {}
         self._applying = False
         self.scene = GraphScene(kind, Colors.of(is_dark(self.palette())), self)
         self.view = GraphView(self.scene)
@@ -115,7 +118,7 @@ class QtGraphEditor(QWidget):
         self.scene.sig_badge_clicked.connect(self._badge_clicked)
         self.view.sig_dropped.connect(lambda node_type, at: self.add(node_type, at))
         self.view.sig_key.connect(self._key)
-        self.palette_list.sig_add.connect(lambda node_type: self.add(node_type, self.view.mapToScene(self.view.viewport().rect().center())))
+        self.palette_list.sig_add.connect(self.add_in_view)
         self.inspector.sig_set.connect(lambda pointer, value: self.apply(lambda d: set_value(d, pointer, value), f"set {pointer}"))
         self.inspector.sig_delete.connect(lambda pointer: self.apply(lambda d: delete_value(d, pointer), f"removed {pointer}"))
         self.inspector.sig_open_event.connect(self.sig_open_event)
@@ -151,8 +154,7 @@ class QtGraphEditor(QWidget):
                                       popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
         add_menu = QMenu(self.add_button)
         for node_type in node_kinds(self.kind):
-            add_menu.addAction(type_icon(node_type), type_title(self.kind, node_type),
-                               lambda t=node_type: self.add(t, self.view.mapToScene(self.view.viewport().rect().center())))
+            add_menu.addAction(type_icon(node_type), type_title(self.kind, node_type), lambda t=node_type: self.add_in_view(t))
         self.add_button.setMenu(add_menu)
         row.insertWidget(0, self.add_button)
         row.addSpacing(12)
@@ -202,6 +204,7 @@ class QtGraphEditor(QWidget):
     def set_project(self, project: Project, element) -> None:
         """The app as loaded now: the inspector's choices, the problems and events drawn on nodes."""
         self.project, self.element = project, element
+        self._events_key = None
         self.inspector.set_context(project, element)
         self._show_marks()
 
@@ -225,11 +228,7 @@ class QtGraphEditor(QWidget):
             return
         self.error = None
         self.banner.hide()
-        self.scene.set_read_only(False)
-        self.inspector.set_read_only(False)
-        for button in ("layout", "delete"):
-            self.buttons[button].setEnabled(True)
-        self.palette_list.setEnabled(True)
+        self._set_editable(True)
         self.doc = doc
         self.graph = read_graph(self.kind, doc.data)
         self.scene.show_graph(self.graph, self._laid_out())
@@ -266,16 +265,16 @@ class QtGraphEditor(QWidget):
         self.banner.setStyleSheet(f"QLabel#graphBanner {{ color: {text_color('error', self.palette()).name()}; "
                                   "border-bottom: 1px solid palette(mid); }")
         self.banner.show()
-        self.scene.set_read_only(True)
-        self.inspector.set_read_only(True)
-        for button in ("layout", "delete"):
-            self.buttons[button].setEnabled(False)
-        self.palette_list.setEnabled(False)
+        self._set_editable(False)
+
+    def _set_editable(self, editable: bool) -> None:
+        self.scene.set_read_only(not editable)
+        self.inspector.set_read_only(not editable)
+        for widget in (self.buttons["layout"], self.buttons["delete"], self.add_button, self.palette_list):
+            widget.setEnabled(editable)
 
     def show_run_banner(self, text: str) -> None:
         """The run drawn on the canvas, in a line above it with a link that clears it."""
-        from html import escape
-
         self.run_banner.setText(f"{escape(text)} &nbsp; <a href='clear'>Clear</a>" if text else "")
         self.run_banner.setVisible(bool(text))
 
@@ -289,7 +288,7 @@ class QtGraphEditor(QWidget):
             return
         problems = self.project.problems if self.project is not None else []
         self.marks = drawing_warnings(self.graph, self.doc.data) + problem_marks(self.graph, self.doc.data, problems, self.config_path())
-        self.events = node_events(self.project, self.element, self.graph) if self.project is not None and self.element is not None else {}
+        self.events = self._node_events()
         by_node: dict[str, list[Mark]] = {}
         by_link: dict[int, list[Mark]] = {}
         for mark in self.marks:
@@ -301,12 +300,7 @@ class QtGraphEditor(QWidget):
         for link_item in self.scene.links:
             link_marks = by_link.get(link_item.link.index, [])
             severity = "error" if any(m.severity == "error" for m in link_marks) else "warning" if link_marks else None
-            tip = "\n".join([link_item.link.condition or link_item.link.label or f"{link_item.link.source} → {link_item.link.target}"]
-                            + [f"{m.severity}: {m.message}" for m in link_marks])
-            if severity != link_item.mark or tip != link_item.toolTip():
-                link_item.mark = severity
-                link_item.setToolTip(tip)
-                link_item.update()
+            link_item.set_mark(severity, [f"{m.severity}: {m.message}" for m in link_marks])
         for node_id, item in self.scene.nodes.items():
             marks = by_node.get(node_id, [])
             badges = []
@@ -318,12 +312,17 @@ class QtGraphEditor(QWidget):
                 badges.append(("warnings", len(warnings), SEVERITY_COLORS["warning"]))
             if self.events.get(node_id):
                 badges.append(("events", len(self.events[node_id]), EVENTS_COLOR))
-            lines = [f"{m.severity}: {m.message}" for m in marks] + [f"event: {e.full_name}" for e in self.events.get(node_id, [])]
-            tip = "\n".join([f"{item.node.title or item.node.id} · {item.node.id}"] + lines)
-            if badges != item.badges or tip != item.toolTip():
-                item.badges = badges
-                item.setToolTip(tip)
-                item.update()
+            item.set_marks(badges, [f"{m.severity}: {m.message}" for m in marks]
+                           + [f"event: {e.full_name}" for e in self.events.get(node_id, [])])
+
+    def _node_events(self) -> dict[str, list]:
+        """The events at each node, worked out again only when the app or the nodes change (not on a move)."""
+        if self.project is None or self.element is None:
+            return {}
+        key = tuple(self.graph.nodes)
+        if self._events_key != key:
+            self._events_key, self._events = key, node_events(self.project, self.element, self.graph)
+        return self._events
 
     def marks_of(self, node_id: str) -> list[Mark]:
         return [m for m in self.marks if m.target == ("node", node_id)]
@@ -407,8 +406,10 @@ class QtGraphEditor(QWidget):
         if not self.read_only:
             self.write()
 
-    def place_nodes(self, positions: dict) -> None:
-        self.apply(lambda d: move_nodes(self.kind, d, positions, self.graph if d is self.doc else None), f"moved {', '.join(positions)}" if len(positions) < 4 else f"moved {len(positions)} nodes")
+    def place_nodes(self, positions: dict, what: str = "") -> None:
+        what = what or (f"moved {', '.join(positions)}" if len(positions) < 4 else f"moved {len(positions)} nodes")
+        # self.graph is read from self.doc, which the edit is given unless the text changed since it was drawn
+        self.apply(lambda d: move_nodes(self.kind, d, positions, self.graph if d is self.doc else None), what)
 
     def add(self, node_type: str, at: QPointF) -> str | None:
         added: list[str] = []
@@ -423,6 +424,10 @@ class QtGraphEditor(QWidget):
             return added[0]
         return None
 
+    def add_in_view(self, node_type: str) -> str | None:
+        """A node added in the middle of what the canvas shows."""
+        return self.add(node_type, self.view.mapToScene(self.view.viewport().rect().center()))
+
     def connect_nodes(self, source: str, target: str, port: str) -> None:
         self.apply(lambda d: connect(self.kind, d, source, target, port), f"linked {source} → {target}")
 
@@ -433,7 +438,9 @@ class QtGraphEditor(QWidget):
                        f"deleted {len(nodes)} node{'s' * (len(nodes) != 1)} and {len(links)} link{'s' * (len(links) != 1)}")
 
     def lay_out(self) -> None:
-        self.apply(lambda d: move_nodes(self.kind, d, layered_positions(self.graph)), "laid out the nodes")
+        if self._redraw.isActive():
+            self.refresh()  # lay out what the text holds now
+        self.place_nodes(layered_positions(self.graph), "laid out the nodes")
         self.view.fit_all()
 
     def copy(self) -> None:
@@ -488,7 +495,7 @@ class QtGraphEditor(QWidget):
             node_id = item.node_id
             new_event = menu.addAction(icon("plus"), "+ Event…", lambda: self.new_event(node_id))
             new_event.setObjectName("graphNewEvent")
-            new_event.setEnabled(self.kind != ASSISTANT or item.node.type in EVENTFUL + ("humanaction",))
+            new_event.setEnabled(self.kind != ASSISTANT or item.node.type in EVENTFUL_NODE_TYPES + ("humanaction",))
             events = self.events.get(node_id, [])
             if events:
                 sub = menu.addMenu("Events")
@@ -509,8 +516,6 @@ class QtGraphEditor(QWidget):
             menu.addAction("Delete", self.delete_selected).setEnabled(not self.read_only)
         menu.addAction("Paste", self.paste).setEnabled(not self.read_only)
         menu.addAction("Fit to view", self.view.fit_all)
-        if isinstance(item, NodeItem):
-            self.sig_node_menu.emit(menu, item.node_id)
         menu.popup(screen_pos)
 
     def set_else(self, link_index: int, on: bool) -> None:
@@ -545,6 +550,6 @@ class QtGraphEditor(QWidget):
         for the event to fire."""
         at = pointer_of(["nodes", node_id])
         node = self.doc.get(at) if self.doc is not None and self.kind == ASSISTANT else None
-        if isinstance(node, dict) and node.get("type") in EVENTFUL and not (node.get("events") or {}).get("backend"):
+        if isinstance(node, dict) and node.get("type") in EVENTFUL_NODE_TYPES and not (node.get("events") or {}).get("backend"):
             self.apply(lambda d: set_value(d, at + "/events/backend", True),
                        f"switched on the backend events of {node_id} for {full_name}")

@@ -21,6 +21,7 @@ TYPE_COLORS = {
 GLYPHS = {"function": "ƒ", "aiagent": "AI", "router": "R", "humanaction": "H", "pageaction": "P"}
 STATUS_COLORS = {"ok": "#2da44e", "failed": "#cf222e", "running": "#2f6fdf", "waiting": "#bf8700", "skipped": "#8c959f"}
 TEXT_DETAIL = 0.45  # below this scale titles would be unreadable: a bar stands in for them
+FADED = 0.35  # the opacity of what a run drawn on the canvas passed by
 SEVERITY_COLORS = {"error": "#cf222e", "warning": "#bf8700"}
 
 
@@ -55,13 +56,15 @@ def out_ports(kind: str, node_type: str) -> list[str]:
 
 
 class NodeItem(QGraphicsItem):
-    """One node. The scene moves it; `moved_from` remembers where a drag began."""
+    """One node: its glyph, title and ports; the badges and notes (problems, warnings, events) the editor gives
+    it; and the state a run drawn on the canvas left there. Its tooltip says all of them."""
 
     def __init__(self, kind: str, node: GraphNode, colors: Colors):
         super().__init__()
         self.kind, self.colors = kind, colors
         self.links: list[LinkItem] = []
         self.badges: list[tuple[str, int, str]] = []  # (what, count, colour): problems, warnings, events
+        self.notes: list[str] = []  # a line per problem, warning and event, for the tooltip
         self.run: tuple[str, str] | None = None  # (status, text) of the run shown on the drawing
         self.snap_to = 0  # grid step positions snap to while dragging; 0 = free
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -70,13 +73,28 @@ class NodeItem(QGraphicsItem):
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
         self.node = node
-        self.update_node(node)
+        self._show_tip()
 
     def update_node(self, node: GraphNode) -> None:
-        if node == self.node and self.toolTip():
-            return
-        self.node = node
-        self.setToolTip(f"{node.title or node.id}\n{type_title(self.kind, node.type)} · {node.id}")
+        if node != self.node:
+            self.node = node
+            self._show_tip()
+
+    def set_marks(self, badges: list[tuple[str, int, str]], notes: list[str]) -> None:
+        if (badges, notes) != (self.badges, self.notes):
+            self.badges, self.notes = badges, notes
+            self._show_tip()
+
+    def set_run(self, run: tuple[str, str] | None, faded: bool) -> None:
+        """The state a run left at this node (None: it did not get here), faded when the run passed it by."""
+        self.setOpacity(FADED if faded else 1.0)
+        if run != self.run:
+            self.run = run
+            self._show_tip()
+
+    def _show_tip(self) -> None:
+        lines = [f"{self.node.title or self.node.id} · {self.node.id}", type_title(self.kind, self.node.type), *self.notes]
+        self.setToolTip("\n".join(lines + ([f"run: {self.run[1]}"] if self.run else [])))
         self.update()
 
     @property
@@ -225,6 +243,7 @@ class LinkItem(QGraphicsPathItem):
         super().__init__()
         self.source, self.target, self.colors = source, target, colors
         self.mark: str | None = None  # "error" | "warning" of a problem on the link
+        self.notes: list[str] = []  # a line per problem, for the tooltip
         self.taken = False  # the run shown on the drawing went this way
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -232,14 +251,30 @@ class LinkItem(QGraphicsPathItem):
         source.links.append(self)
         target.links.append(self)
         self.link = link
-        self.update_link(link)
+        self._show_tip()
+        self.adjust()
 
     def update_link(self, link: GraphLink) -> None:
-        if link == self.link and self.toolTip():
-            return
-        self.link = link
-        self.setToolTip(link.condition or link.label or f"{link.source} → {link.target}")
-        self.adjust()
+        if link != self.link:
+            self.link = link
+            self._show_tip()
+            self.adjust()
+
+    def set_mark(self, mark: str | None, notes: list[str]) -> None:
+        if (mark, notes) != (self.mark, self.notes):
+            self.mark, self.notes = mark, notes
+            self._show_tip()
+
+    def set_taken(self, taken: bool, faded: bool) -> None:
+        self.setOpacity(FADED if faded else 1.0)
+        if taken != self.taken:
+            self.taken = taken
+            self.update()
+
+    def _show_tip(self) -> None:
+        link = self.link
+        self.setToolTip("\n".join([link.condition or link.label or f"{link.source} → {link.target}", *self.notes]))
+        self.update()
 
     def detach(self) -> None:
         for node in (self.source, self.target):

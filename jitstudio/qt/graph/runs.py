@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from .editor import QtGraphEditor
 
 RECENT_RUNS = 20
-FADED = 0.35
 
 
 def recent_runs_of(app_dir: Path, element: str, limit: int = RECENT_RUNS) -> list[RunPath]:
@@ -29,6 +28,14 @@ def recent_runs_of(app_dir: Path, element: str, limit: int = RECENT_RUNS) -> lis
 
     with open_sources(app_dir) as sources:
         return recent_runs(sources, element, limit)
+
+
+def run_of_record_in(app_dir: Path, record_id: int) -> RunPath | None:
+    """The approval or assistant turn an execution is part of (None: it is not part of one)."""
+    from ...runtime.runpaths import open_sources, run_of_record
+
+    with open_sources(app_dir) as sources:
+        return run_of_record(sources, record_id)
 
 
 def visit_text(visit: NodeVisit) -> str:
@@ -52,6 +59,7 @@ class RunOverlay(QObject):
         super().__init__(editor)
         self.editor = editor
         self.run: RunPath | None = None
+        self._banner = ""  # what the run drawn is, above the canvas
         self.live: dict[str, tuple[str, str]] = {}
         self.runner: RuntimeRunner | None = None
         self._worker: Worker | None = None
@@ -100,14 +108,20 @@ class RunOverlay(QObject):
         self.menu.addAction(f"Could not read the runs: {error}").setEnabled(False)
 
     # -- drawing a run
-    def show_run(self, run: RunPath) -> None:
-        """Draw `run`: its visits on their nodes (the last visit of a node wins), its links, the rest faded."""
-        self.run, self.live = run, {}
-        visits = {visit.node: visit for visit in run.visits}
-        self._draw({node: (visit.status, visit_text(visit)) for node, visit in visits.items()}, set(run.links))
+    def show_run(self, run: RunPath, banner: str = "") -> None:
+        """Draw `run`: its visits on their nodes (the last visit of a node wins), its links, the rest faded;
+        `banner` says what it is (else its title, steps and where it failed)."""
         failed = [v for v in run.visits if v.status == "failed"]
-        summary = f"{run.title}: {len(run.visits)} steps" + (f", failed at {failed[0].node}: {failed[0].error}" if failed else "")
-        self.editor.show_run_banner(summary)
+        self.run, self.live = run, {}
+        self._banner = banner or f"{run.title}: {len(run.visits)} steps" + (
+            f", failed at {failed[0].node}: {failed[0].error}" if failed else "")
+        self._draw_run()
+
+    def _draw_run(self) -> None:
+        assert self.run is not None
+        visits = {visit.node: visit for visit in self.run.visits}
+        self._draw({node: (visit.status, visit_text(visit)) for node, visit in visits.items()}, set(self.run.links))
+        self.editor.show_run_banner(self._banner)
 
     def records_of(self, node_id: str) -> list[int]:
         if self.run is None:
@@ -116,21 +130,15 @@ class RunOverlay(QObject):
 
     def _draw(self, states: dict[str, tuple[str, str]], links: set[tuple[str, str]]) -> None:
         for node_id, item in self.editor.scene.nodes.items():
-            if item.run != states.get(node_id):
-                tip = item.toolTip().split("\nrun: ")[0]
-                item.setToolTip(tip + (f"\nrun: {states[node_id][1]}" if node_id in states else ""))
-            item.run = states.get(node_id)
-            item.setOpacity(1.0 if item.run or not states else FADED)
-            item.update()
+            item.set_run(states.get(node_id), faded=bool(states) and node_id not in states)
         for link in self.editor.scene.links:
-            link.taken = (link.link.source, link.link.target) in links
-            link.setOpacity(1.0 if link.taken or not states else FADED)
-            link.update()
+            taken = (link.link.source, link.link.target) in links
+            link.set_taken(taken, faded=bool(states) and not taken)
 
     def redraw(self) -> None:
         """Draw the run again after the canvas was rebuilt from the text."""
         if self.run is not None:
-            self.show_run(self.run)
+            self._draw_run()
         elif self.live:
             self._draw(self.live, set())
 
@@ -217,31 +225,22 @@ class RunOverlay(QObject):
             outcome = f"failed at {failed[0]}"
         else:
             outcome = f"replied: {reply}" if reply else ("finished" if code == 0 else f"exited with code {code}")
-        self.editor.show_run_banner(f"Turn of {self.editor.element.full_name if self.editor.element else ''}: "
-                                    f"{len(self.live)} nodes in {seconds:.1f} s, {outcome}")
+        self._banner = (f"Turn of {self.editor.element.full_name if self.editor.element else ''}: "
+                        f"{len(self.live)} nodes in {seconds:.1f} s, {outcome}")
+        self.editor.show_run_banner(self._banner)
         if self._record is not None and self.editor.project is not None:
             self._load_recorded(self.editor.project.root, self._record)
 
     def _load_recorded(self, root: Path, record_id: int) -> None:
         """The finished turn as recorded: what each node did and the records fired there (links to open)."""
-        def recorded() -> RunPath | None:
-            from ...runtime.runpaths import open_sources, run_of_record
-
-            with open_sources(root) as sources:
-                return run_of_record(sources, record_id)
-
-        worker = self._worker = Worker(recorded)
+        worker = self._worker = Worker(lambda: run_of_record_in(root, record_id))
         worker.signals.returned.connect(lambda run, w=worker: self._recorded(run) if self._awaits(w) else None)
         worker.start()
 
     def _recorded(self, run: RunPath | None) -> None:
         if run is None or (self.runner is not None and self.runner.is_running()) or not self.live:
             return
-        banner = self.editor.run_banner.text().split(" &nbsp; ")[0]
-        self.run, self.live = run, {}
-        visits = {visit.node: visit for visit in run.visits}
-        self._draw({node: (visit.status, visit_text(visit)) for node, visit in visits.items()}, set(run.links))
-        self.editor.run_banner.setText(f"{banner} &nbsp; <a href='clear'>Clear</a>")
+        self.show_run(run, self._banner)  # the live turn's summary stays, the drawing gains what was recorded
 
     def _reply(self) -> str:
         from ..runner import parse_result

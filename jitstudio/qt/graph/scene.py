@@ -43,6 +43,7 @@ class GraphScene(QGraphicsScene):
             item = self.nodes.get(node.id)
             if item is None:
                 item = self.nodes[node.id] = NodeItem(self.kind, node, self.colors)
+                item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, not self.read_only)
                 self.addItem(item)
             else:
                 item.update_node(node)
@@ -51,8 +52,6 @@ class GraphScene(QGraphicsScene):
             if item.pos() != QPointF(x, y):
                 item.setPos(x, y)
             item.snap_to = GRID if self.snap else 0
-            if bool(item.flags() & QGraphicsItem.GraphicsItemFlag.ItemIsMovable) == self.read_only:
-                item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, not self.read_only)
         self._show_links(graph)
         bounds = self.itemsBoundingRect()
         self.setSceneRect(bounds.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN))
@@ -74,6 +73,8 @@ class GraphScene(QGraphicsScene):
         self.links = kept
 
     def set_read_only(self, read_only: bool) -> None:
+        if read_only == self.read_only:
+            return
         self.read_only = read_only
         for item in self.nodes.values():
             item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, not read_only)
